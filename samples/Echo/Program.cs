@@ -1,0 +1,1 @@
+System.Console.WriteLine("Fitten echo sample: coming with the transport.");
