@@ -1,0 +1,18 @@
+using Fitten.AspNetCore.Server;
+using Microsoft.Extensions.Options;
+
+namespace Fitten.AspNetCore.Hosting;
+
+/// <summary>Checks <see cref="FittenServerOptions"/> at start-up (limits check themselves when set).</summary>
+internal sealed class FittenServerOptionsValidator : IValidateOptions<FittenServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FittenServerOptions options)
+    {
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromMinutes(10))
+        {
+            return ValidateOptionsResult.Fail($"Fitten:Server:DrainTimeout must be between 0 and 10 minutes; it is {options.DrainTimeout}.");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}

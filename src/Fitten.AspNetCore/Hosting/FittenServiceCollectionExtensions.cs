@@ -1,0 +1,61 @@
+using Fitten.AspNetCore.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fitten.AspNetCore.Hosting;
+
+/// <summary>Registers Fitten in a service collection.</summary>
+public static class FittenServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Fitten RPC server. Serve it from Kestrel with <c>ListenOptions.UseFitten()</c> (a dedicated port)
+    /// or <c>ListenOptions.UseFittenAlongsideHttp()</c> (one port for HTTP and Fitten RPC).
+    /// </summary>
+    public static IFittenBuilder AddFitten(this IServiceCollection services, Action<FittenServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<FittenServerOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FittenServerOptions>, FittenServerOptionsValidator>());
+        services.TryAddSingleton(static sp => new FittenRpcServer(
+            sp.GetServices<ServerMethod>(), sp.GetRequiredService<IOptions<FittenServerOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
+        return new FittenBuilder(services);
+    }
+
+    /// <summary>Serves a unary method with <paramref name="handler"/>.</summary>
+    public static IFittenBuilder AddUnaryMethod<TRequest, TResponse>(
+        this IFittenBuilder builder, Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(handler);
+        builder.Services.AddSingleton<ServerMethod>(new UnaryServerMethod<TRequest, TResponse>(method, handler));
+        return builder;
+    }
+
+    /// <summary>
+    /// Serves a unary method with a handler that needs a service from DI. <typeparamref name="TService"/> is
+    /// resolved once, from the root provider, when the server starts: register it as a singleton.
+    /// </summary>
+    public static IFittenBuilder AddUnaryMethod<TService, TRequest, TResponse>(
+        this IFittenBuilder builder, Method<TRequest, TResponse> method, Func<TService, TRequest, ServerCallContext, ValueTask<TResponse>> handler)
+        where TService : notnull
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(handler);
+        builder.Services.AddSingleton<ServerMethod>(sp =>
+        {
+            var service = sp.GetRequiredService<TService>();
+            return new UnaryServerMethod<TRequest, TResponse>(method, (request, context) => handler(service, request, context));
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,249 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Fitten.Protocol;
+
+namespace Fitten.AspNetCore.Server;
+
+internal sealed partial class ServerConnection
+{
+    /// <summary>Reads and checks the 8-byte preface. False when the connection must close.</summary>
+    private async Task<bool> ReadPrefaceAsync()
+    {
+        while (true)
+        {
+            var result = await _input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (result.IsCanceled)
+            {
+                await WriteGoAwayNowAsync().ConfigureAwait(false);
+                return false;
+            }
+
+            if (buffer.Length >= FittenProtocol.PrefaceLength)
+            {
+                Span<byte> preface = stackalloc byte[FittenProtocol.PrefaceLength];
+                buffer.Slice(0, FittenProtocol.PrefaceLength).CopyTo(preface);
+                _input.AdvanceTo(buffer.GetPosition(FittenProtocol.PrefaceLength));
+                if (!preface[..7].SequenceEqual(FittenProtocol.Magic))
+                {
+                    // Not a Fitten peer: it would not understand a goaway, so just close.
+                    Log.BadPreface(_logger, ConnectionId, Convert.ToHexString(preface));
+                    return false;
+                }
+
+                if (preface[7] != FittenProtocol.Version)
+                {
+                    _abort = (GoAwayCode.UnsupportedVersion, $"protocol version {preface[7]} is not supported; this server speaks version {FittenProtocol.Version}");
+                    Log.ConnectionAborted(_logger, ConnectionId, _abort.Value.Code, _abort.Value.Message);
+                    await WriteGoAwayNowAsync().ConfigureAwait(false);
+                    return false;
+                }
+
+                Volatile.Write(ref _partialSinceTicks, buffer.Length > FittenProtocol.PrefaceLength ? Environment.TickCount64 : 0);
+                return true;
+            }
+
+            if (!FittenProtocol.CouldBePreface(buffer.FirstSpan.Length >= buffer.Length ? buffer.FirstSpan : buffer.ToArray()))
+            {
+                Log.BadPreface(_logger, ConnectionId, Convert.ToHexString(buffer.ToArray()));
+                return false;
+            }
+
+            _input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return false;
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (result.IsCanceled)
+                {
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                    return;
+                }
+
+                try
+                {
+                    while (FrameReader.TryRead(ref buffer, _limits.MaxFrameSize, out var header, out var payload))
+                    {
+                        HandleFrame(header, payload);
+                    }
+                }
+                finally
+                {
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                long now = Environment.TickCount64;
+                Volatile.Write(ref _lastFrameTicks, now);
+                // Bytes left over are the start of a frame: the frame read timeout runs from its first byte until it completes.
+                if (buffer.IsEmpty)
+                {
+                    Volatile.Write(ref _partialSinceTicks, 0);
+                }
+                else if (Volatile.Read(ref _partialSinceTicks) == 0)
+                {
+                    Volatile.Write(ref _partialSinceTicks, now);
+                }
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (ProtocolViolationException ex)
+        {
+            Abort(ex.Code, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+        {
+            // The peer went away mid-read; calls in flight are cancelled by the caller.
+        }
+    }
+
+    private void HandleFrame(in FrameHeader header, in ReadOnlySequence<byte> payload)
+    {
+        switch (header.Type)
+        {
+            case FrameType.Request:
+                OnRequest(header, payload);
+                break;
+            case FrameType.Cancel:
+                OnCancel(header, payload);
+                break;
+            case FrameType.Ping:
+                if (header.StreamId != 0 || payload.Length != 8)
+                {
+                    throw new ProtocolViolationException(GoAwayCode.ProtocolError, "ping must be 8 bytes on stream 0");
+                }
+
+                if ((header.Flags & FrameFlags.Ack) == 0)
+                {
+                    Span<byte> data = stackalloc byte[8];
+                    payload.CopyTo(data);
+                    Enqueue(new Outbound(FrameType.Ping, FrameFlags.Ack, 0, null) { Value = BinaryPrimitives.ReadUInt64BigEndian(data) });
+                }
+
+                break;
+            case FrameType.Settings:
+                if (header.StreamId != 0 || payload.Length % 6 != 0 || payload.Length > 6 * 32)
+                {
+                    throw new ProtocolViolationException(GoAwayCode.ProtocolError, "settings must be whole 6-byte entries (at most 32) on stream 0");
+                }
+
+                // The client's limits bound what we send; responses are checked against its max frame size there.
+                if ((header.Flags & FrameFlags.Ack) == 0)
+                {
+                    ApplyPeerSettings(payload);
+                    Enqueue(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null));
+                }
+
+                break;
+            case FrameType.GoAway:
+                // The client is leaving: it starts nothing new; finish what is running.
+                BeginDrain("client sent goaway");
+                break;
+            default:
+                throw new ProtocolViolationException(GoAwayCode.ProtocolError, $"frame type 0x{(byte)header.Type:X2} is not accepted by protocol version {FittenProtocol.Version}");
+        }
+    }
+
+    private void OnRequest(in FrameHeader header, in ReadOnlySequence<byte> payload)
+    {
+        uint id = header.StreamId;
+        bool refuseDraining;
+        bool refuseBusy;
+        lock (_lock)
+        {
+            if (id == 0 || id <= _lastStreamId)
+            {
+                throw new ProtocolViolationException(GoAwayCode.ProtocolError, $"stream id {id} is not above the last one ({_lastStreamId})");
+            }
+
+            _lastStreamId = id;
+            refuseDraining = _draining && id > _goAwayStreamId;
+            refuseBusy = _active.Count >= _limits.MaxConcurrentCalls;
+        }
+
+        if (refuseDraining)
+        {
+            Enqueue(Outbound.Refusal(id, StatusCode.Unavailable, "Server is going away; the call was not processed."));
+            return;
+        }
+
+        if (refuseBusy)
+        {
+            Enqueue(Outbound.Refusal(id, StatusCode.ResourceExhausted, $"More than {_limits.MaxConcurrentCalls} concurrent calls on this connection; the call was not processed."));
+            return;
+        }
+
+        var call = ServerCall.Rent(this, id);
+        var copy = call.RequestPayload;
+        payload.CopyTo(copy.GetSpan((int)payload.Length));
+        copy.Advance((int)payload.Length);
+        StatusCode status;
+        string? error;
+        try
+        {
+            status = call.Parse(_methods, _limits, out error);
+        }
+        catch (ProtocolViolationException)
+        {
+            call.Return();
+            throw;
+        }
+
+        if (status != StatusCode.OK)
+        {
+            call.Return();
+            Enqueue(Outbound.Refusal(id, status, error!) with { Flags = FrameFlags.EndStream | (status == StatusCode.ResourceExhausted ? FrameFlags.Refused : 0) });
+            return;
+        }
+
+        lock (_lock)
+        {
+            _active.Add(id, call);
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+    }
+
+    private void OnCancel(in FrameHeader header, in ReadOnlySequence<byte> payload)
+    {
+        if (payload.Length != 4)
+        {
+            throw new ProtocolViolationException(GoAwayCode.ProtocolError, "cancel payload must be 4 bytes");
+        }
+
+        ServerCall? call;
+        lock (_lock)
+        {
+            _active.TryGetValue(header.StreamId, out call);
+        }
+
+        // The client has forgotten the stream, so the handler's outcome is not sent; cancel means cancel.
+        call?.Cancel(StatusCode.Cancelled);
+    }
+
+    private void ApplyPeerSettings(in ReadOnlySequence<byte> payload)
+    {
+        Span<byte> data = stackalloc byte[(int)payload.Length];
+        payload.CopyTo(data);
+        for (int i = 0; i < data.Length; i += 6)
+        {
+            if ((SettingId)BinaryPrimitives.ReadUInt16BigEndian(data[i..]) == SettingId.MaxFrameSize)
+            {
+                Volatile.Write(ref _peerMaxFrameSize, (int)Math.Clamp(BinaryPrimitives.ReadUInt32BigEndian(data[(i + 2)..]), 1024u, (uint)FittenLimits.MaxFrameSizeCeiling));
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Fitten.Protocol;
+using Fitten.Telemetry;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Fitten.AspNetCore.Server;
+
+/// <summary>
+/// Serves Fitten RPC on one transport connection: checks the preface, reads frames, runs calls concurrently on
+/// the thread pool, writes responses in completion order (coalesced, one flush per batch), enforces the limits
+/// and timeouts, and drains on shutdown. A protocol violation closes this connection only.
+/// </summary>
+internal sealed partial class ServerConnection
+{
+    private readonly ConnectionContext _context;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly MethodTable _methods;
+    private readonly FittenServerOptions _options;
+    private readonly FittenLimits _limits;
+    private readonly ILogger _logger;
+    private readonly Dictionary<uint, ServerCall> _active = [];
+    private readonly Lock _lock = new();
+    private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Timer? _timer;
+    private uint _lastStreamId;
+    private uint _goAwayStreamId = uint.MaxValue;
+    private bool _draining;
+    private long _lastFrameTicks;
+    private long _partialSinceTicks;
+    private (GoAwayCode Code, string Message)? _abort;
+
+    // Until the client's settings arrive, assume the protocol's default maximum frame size.
+    private int _peerMaxFrameSize = 4 * 1024 * 1024;
+
+    public ServerConnection(ConnectionContext context, MethodTable methods, FittenServerOptions options, ILogger logger)
+    {
+        _context = context;
+        _input = context.Transport.Input;
+        _output = context.Transport.Output;
+        _methods = methods;
+        _options = options;
+        _limits = options.Limits;
+        _logger = logger;
+        Peer = context.RemoteEndPoint?.ToString();
+    }
+
+    public string? Peer { get; }
+
+    public string ConnectionId => _context.ConnectionId;
+
+    public async Task RunAsync()
+    {
+        if (FittenTelemetry.ServerConnections.Enabled)
+        {
+            FittenTelemetry.ServerConnections.Add(1);
+        }
+
+        _lastFrameTicks = Environment.TickCount64;
+        _partialSinceTicks = _lastFrameTicks;
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(Ms(_limits.IdleTimeout), Ms(_limits.FrameReadTimeout)) / 4, 25, 1000));
+        _timer = new Timer(static state => ((ServerConnection)state!).OnTick(), this, period, period);
+        var closeRequested = _context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
+        using var shutdown = closeRequested.UnsafeRegister(static state => ((ServerConnection)state!).BeginDrain("server shutting down"), this);
+        Task writer = Task.CompletedTask;
+        try
+        {
+            if (!await ReadPrefaceAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
+            writer = WriteLoopAsync();
+            Enqueue(new Outbound(FrameType.Settings, FrameFlags.None, 0, null));
+            await ReadLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+            CancelAll();
+            _outbound.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+            if (FittenTelemetry.ServerConnections.Enabled)
+            {
+                FittenTelemetry.ServerConnections.Add(-1);
+            }
+        }
+    }
+
+    /// <summary>Stops taking calls: goaway naming the last stream accepted, wait for calls in flight, then close.</summary>
+    public void BeginDrain(string reason)
+    {
+        uint last;
+        bool idle;
+        lock (_lock)
+        {
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+            _goAwayStreamId = last = _lastStreamId;
+            idle = _active.Count == 0;
+        }
+
+        Log.Draining(_logger, ConnectionId, last, reason);
+        Enqueue(Outbound.GoAway(last, GoAwayCode.NoError, reason));
+        if (idle)
+        {
+            _drained.TrySetResult();
+        }
+
+        _ = FinishDrainAsync();
+    }
+
+    private async Task FinishDrainAsync()
+    {
+        if (await Task.WhenAny(_drained.Task, Task.Delay(_options.DrainTimeout)).ConfigureAwait(false) != _drained.Task)
+        {
+            int left;
+            lock (_lock)
+            {
+                left = _active.Count;
+            }
+
+            Log.DrainTimedOut(_logger, ConnectionId, left, _options.DrainTimeout);
+        }
+
+        // Everything answered (or out of time): stop reading; the run loop then flushes and closes.
+        _input.CancelPendingRead();
+    }
+
+    /// <summary>A handler finished: forget the call and queue its response.</summary>
+    public void OnCallFinished(ServerCall call)
+    {
+        bool drained;
+        lock (_lock)
+        {
+            _active.Remove(call.StreamId);
+            drained = _draining && _active.Count == 0;
+        }
+
+        Enqueue(new Outbound(FrameType.Response, FrameFlags.EndStream, call.StreamId, call));
+        if (drained)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    public void LogHandlerFailed(Exception exception, string method) => Log.HandlerFailed(_logger, exception, method, ConnectionId);
+
+    private void Enqueue(in Outbound item)
+    {
+        if (!_outbound.Writer.TryWrite(item))
+        {
+            // The connection is closing and its writer is gone; a call's pooled state goes back anyway.
+            item.Call?.Return();
+        }
+    }
+
+    /// <summary>Closes the connection for <paramref name="code"/>: goaway, then stop reading.</summary>
+    private void Abort(GoAwayCode code, string message)
+    {
+        lock (_lock)
+        {
+            if (_abort is not null)
+            {
+                return;
+            }
+
+            _abort = (code, message);
+        }
+
+        Log.ConnectionAborted(_logger, ConnectionId, code, message);
+        Enqueue(Outbound.GoAway(_lastStreamId, code, message));
+        _input.CancelPendingRead();
+    }
+
+    private void OnTick()
+    {
+        long now = Environment.TickCount64;
+        long partialSince = Volatile.Read(ref _partialSinceTicks);
+        if (partialSince != 0 && _limits.FrameReadTimeout != Timeout.InfiniteTimeSpan && now - partialSince > Ms(_limits.FrameReadTimeout))
+        {
+            Abort(GoAwayCode.ReadTimeout, $"frame not completed within {_limits.FrameReadTimeout.TotalMilliseconds} ms");
+            return;
+        }
+
+        if (_limits.IdleTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        int active;
+        lock (_lock)
+        {
+            active = _active.Count;
+        }
+
+        if (active == 0 && partialSince == 0 && now - Volatile.Read(ref _lastFrameTicks) > Ms(_limits.IdleTimeout))
+        {
+            Abort(GoAwayCode.IdleTimeout, $"idle for more than {_limits.IdleTimeout.TotalSeconds} s");
+        }
+    }
+
+    /// <summary>The connection is gone or closing: every call still running sees its token cancelled.</summary>
+    private void CancelAll()
+    {
+        ServerCall[] running;
+        lock (_lock)
+        {
+            if (_active.Count == 0)
+            {
+                return;
+            }
+
+            running = [.. _active.Values];
+        }
+
+        foreach (var call in running)
+        {
+            call.Cancel(StatusCode.Unavailable);
+        }
+    }
+
+    private static long Ms(TimeSpan value) => value == Timeout.InfiniteTimeSpan ? long.MaxValue / 4 : (long)value.TotalMilliseconds;
+}

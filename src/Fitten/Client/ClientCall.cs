@@ -1,0 +1,171 @@
+using System.Threading.Tasks.Sources;
+using Fitten.Internal;
+
+namespace Fitten.Client;
+
+/// <summary>
+/// One outgoing call's state, pooled. It is its own awaitable (<see cref="IValueTaskSource"/>), so awaiting a call
+/// allocates no Task. Ownership: the caller holds one reference; a connection's writer holds another from the
+/// moment the request is queued until its bytes are copied out. The object returns to the pool when both let go.
+/// </summary>
+internal sealed class ClientCall : IValueTaskSource
+{
+    private static readonly ObjectPool<ClientCall> Pool = new(static () => new ClientCall(), Environment.ProcessorCount * 64);
+
+    private ManualResetValueTaskSourceCore<bool> _core;
+    private readonly Timer _deadlineTimer;
+    private CancellationTokenRegistration _cancellation;
+    private int _claimed;
+    private int _references;
+    private long _deadlineTicks;
+    private int _terminal;
+
+    private ClientCall()
+    {
+        // Continuations run on the thread pool: the connection's read loop completes calls and must not run user code.
+        _core.RunContinuationsAsynchronously = true;
+        _deadlineTimer = new Timer(static state => ((ClientCall)state!).OnDeadlineTimer(), this, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    /// <summary>Metadata block and message of the request, encoded once and reused by transparent retries.</summary>
+    public PooledBufferWriter Request { get; } = new();
+
+    /// <summary>The response payload (metadata block and message), copied out of the connection's receive buffer.</summary>
+    public PooledBufferWriter Response { get; } = new();
+
+    /// <summary>Trace context headers the propagator injects for the current attempt.</summary>
+    public PropagationScratch PropagationScratch { get; } = new();
+
+    public StatusCode StatusCode { get; private set; }
+
+    public string? StatusMessage { get; private set; }
+
+    /// <summary>The server did not process the attempt: safe to send again.</summary>
+    public bool NotProcessed { get; private set; }
+
+    /// <summary>Set once the deadline or the caller's token has ended the whole call (not just one attempt); OK while it has not.</summary>
+    public StatusCode Terminal => (StatusCode)Volatile.Read(ref _terminal);
+
+    /// <summary>The connection the current attempt was sent on, if any.</summary>
+    public ClientConnection? Connection { get; set; }
+
+    public uint StreamId { get; set; }
+
+    public short Version => _core.Version;
+
+    public static ClientCall Rent()
+    {
+        var call = Pool.Rent();
+        call._references = 1;
+        call._terminal = 0;
+        call.Request.Reset();
+        return call;
+    }
+
+    /// <summary>Arms the deadline and the caller's cancellation for the whole call.</summary>
+    public void Arm(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            _deadlineTicks = Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
+            _deadlineTimer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _deadlineTicks = long.MaxValue;
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(static state => ((ClientCall)state!).EndCall(StatusCode.Cancelled), this);
+        }
+    }
+
+    /// <summary>Readies the awaitable for one attempt.</summary>
+    public void BeginAttempt()
+    {
+        _core.Reset();
+        Volatile.Write(ref _claimed, 0);
+        NotProcessed = false;
+        StatusCode = StatusCode.OK;
+        StatusMessage = null;
+        Response.Reset();
+        Connection = null;
+    }
+
+    /// <summary>Takes the right to complete the current attempt; only one completer (response, deadline, cancel, connection loss) wins.</summary>
+    public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
+
+    /// <summary>Completes a claimed attempt.</summary>
+    public void Complete(StatusCode code, string? message, bool notProcessed)
+    {
+        StatusCode = code;
+        StatusMessage = message;
+        NotProcessed = notProcessed;
+        _core.SetResult(true);
+    }
+
+    /// <summary>Claims and completes the attempt unless another completer already did.</summary>
+    public bool TryComplete(StatusCode code, string? message, bool notProcessed)
+    {
+        if (!TryClaim())
+        {
+            return false;
+        }
+
+        Complete(code, message, notProcessed);
+        return true;
+    }
+
+    public void AddReference() => Interlocked.Increment(ref _references);
+
+    /// <summary>Drops one reference; the last one disarms the call and returns it to the pool.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) != 0)
+        {
+            return;
+        }
+
+        _deadlineTimer.Change(Timeout.Infinite, Timeout.Infinite);
+        Response.Reset();
+        Connection = null;
+        Pool.Return(this);
+    }
+
+    /// <summary>Undoes <see cref="Arm"/>; waits for a cancellation callback already running, so it cannot touch a later use.</summary>
+    public void Disarm()
+    {
+        _deadlineTimer.Change(Timeout.Infinite, Timeout.Infinite);
+        _cancellation.Dispose();
+        _cancellation = default;
+    }
+
+    public void GetResult(short token) => _core.GetResult(token);
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _core.OnCompleted(continuation, state, token, flags);
+
+    private void OnDeadlineTimer()
+    {
+        // A timer armed for an earlier use of this pooled object may fire late; only act if this use's deadline passed.
+        if (Environment.TickCount64 >= Volatile.Read(ref _deadlineTicks))
+        {
+            EndCall(StatusCode.DeadlineExceeded);
+        }
+    }
+
+    private void EndCall(StatusCode code)
+    {
+        Interlocked.CompareExchange(ref _terminal, (int)code, 0);
+        string message = code == StatusCode.DeadlineExceeded ? "Deadline exceeded." : "Call cancelled by the caller.";
+        var connection = Connection;
+        if (TryClaim())
+        {
+            connection?.Abandon(this, code);
+            Complete(code, message, notProcessed: false);
+        }
+    }
+}

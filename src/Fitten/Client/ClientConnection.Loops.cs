@@ -1,0 +1,346 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Fitten.Protocol;
+
+namespace Fitten.Client;
+
+internal sealed partial class ClientConnection
+{
+    /// <summary>The largest request frame payload the server takes (its settings; the documented default until they arrive).</summary>
+    public int PeerMaxFrameSize => Volatile.Read(ref _peerMaxFrameSize);
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _outbound.Reader;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
+        Exception? error = null;
+        try
+        {
+            FittenProtocol.WritePreface(buffer);
+            int used = FittenProtocol.PrefaceLength;
+            while (true)
+            {
+                while (reader.TryRead(out var item))
+                {
+                    int size = FrameHeader.Size + PayloadLength(item);
+                    if (size > buffer.Length - used)
+                    {
+                        await SendAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
+                        used = 0;
+                    }
+
+                    if (size > buffer.Length)
+                    {
+                        // A frame larger than the coalescing buffer goes out on its own: header, then the request bytes.
+                        new FrameHeader(size - FrameHeader.Size, item.Type, item.Flags, item.StreamId).Write(buffer);
+                        await SendAsync(buffer.AsMemory(0, FrameHeader.Size)).ConfigureAwait(false);
+                        await SendAsync(item.Call!.Request.WrittenMemory).ConfigureAwait(false);
+                        item.Call.Release();
+                        continue;
+                    }
+
+                    used += Encode(buffer.AsSpan(used), item);
+                    item.Call?.Release();
+                }
+
+                if (used > 0)
+                {
+                    await SendAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
+                    used = 0;
+                }
+
+                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        Close(error);
+
+        // Calls still queued never reached the wire; drop the writer's references to them.
+        while (reader.TryRead(out var item))
+        {
+            item.Call?.Release();
+        }
+    }
+
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(data, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    private static int PayloadLength(in Outbound item) => item.Type switch
+    {
+        FrameType.Request => item.Call!.Request.WrittenCount,
+        FrameType.Cancel => 4,
+        FrameType.Ping => 8,
+        FrameType.Settings => (item.Flags & FrameFlags.Ack) != 0 ? 0 : 12,
+        _ => 0,
+    };
+
+    private int Encode(Span<byte> destination, in Outbound item)
+    {
+        int length = PayloadLength(item);
+        new FrameHeader(length, item.Type, item.Flags, item.StreamId).Write(destination);
+        var payload = destination.Slice(FrameHeader.Size, length);
+        switch (item.Type)
+        {
+            case FrameType.Request:
+                item.Call!.Request.WrittenSpan.CopyTo(payload);
+                break;
+            case FrameType.Cancel:
+                BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)item.Value);
+                break;
+            case FrameType.Ping:
+                BinaryPrimitives.WriteUInt64BigEndian(payload, item.Value);
+                break;
+            case FrameType.Settings when length > 0:
+                BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)SettingId.MaxFrameSize);
+                BinaryPrimitives.WriteUInt32BigEndian(payload[2..], (uint)_limits.MaxFrameSize);
+                BinaryPrimitives.WriteUInt16BigEndian(payload[6..], (ushort)SettingId.MaxMetadataSize);
+                BinaryPrimitives.WriteUInt32BigEndian(payload[8..], (uint)_limits.MaxMetadataSize);
+                break;
+        }
+
+        return FrameHeader.Size + length;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (FrameReader.TryRead(ref buffer, _limits.MaxFrameSize, out var header, out var payload))
+                    {
+                        if (!HandleFrame(header, payload))
+                        {
+                            return;
+                        }
+                    }
+                }
+                finally
+                {
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            await _input.CompleteAsync().ConfigureAwait(false);
+            Close(error);
+        }
+    }
+
+    /// <summary>Handles one frame from the server; false when the connection should close.</summary>
+    private bool HandleFrame(in FrameHeader header, in ReadOnlySequence<byte> payload)
+    {
+        switch (header.Type)
+        {
+            case FrameType.Response:
+                return OnResponse(header, payload);
+            case FrameType.Settings:
+                OnSettings(header, payload);
+                return true;
+            case FrameType.Ping:
+                if ((header.Flags & FrameFlags.Ack) == 0)
+                {
+                    if (payload.Length != 8)
+                    {
+                        throw new ProtocolViolationException(GoAwayCode.ProtocolError, "ping payload must be 8 bytes");
+                    }
+
+                    Span<byte> data = stackalloc byte[8];
+                    payload.CopyTo(data);
+                    _outbound.Writer.TryWrite(new Outbound(FrameType.Ping, FrameFlags.Ack, 0, null, BinaryPrimitives.ReadUInt64BigEndian(data)));
+                }
+
+                return true;
+            case FrameType.GoAway:
+                return OnGoAway(payload);
+            default:
+                throw new ProtocolViolationException(GoAwayCode.ProtocolError, $"unexpected {header.Type} frame from server");
+        }
+    }
+
+    private bool OnResponse(in FrameHeader header, in ReadOnlySequence<byte> payload)
+    {
+        ClientCall? call;
+        bool closeAfter;
+        lock (_lock)
+        {
+            _pending.Remove(header.StreamId, out call);
+            closeAfter = !_accepting && _pending.Count == 0;
+        }
+
+        // No call: it was abandoned (deadline, cancel) after the server had already answered. Nothing to do.
+        if (call is not null && call.TryClaim())
+        {
+            var response = call.Response;
+            payload.CopyTo(response.GetSpan((int)payload.Length));
+            response.Advance((int)payload.Length);
+            StatusCode code;
+            string? message;
+            try
+            {
+                (code, message) = ReadStatus(response.WrittenSpan);
+            }
+            catch (ProtocolViolationException ex)
+            {
+                call.Complete(StatusCode.Internal, "Malformed response from server: " + ex.Message, notProcessed: false);
+                throw;
+            }
+
+            call.Complete(code, message, (header.Flags & FrameFlags.Refused) != 0);
+        }
+
+        if (closeAfter)
+        {
+            Close(null);
+            return false;
+        }
+
+        return true;
+    }
+
+    private (StatusCode Code, string? Message) ReadStatus(ReadOnlySpan<byte> payload)
+    {
+        FramePayload.Split(payload, out var metadata, out _);
+        var code = StatusCode.OK;
+        string? message = null;
+        var reader = new MetadataReader(metadata, _limits.MaxMetadataEntries);
+        while (reader.TryRead(out var entry))
+        {
+            if (entry.Kind == MetadataKind.Status)
+            {
+                code = (StatusCode)(int)Math.Min(entry.Number, int.MaxValue);
+            }
+            else if (entry.Kind == MetadataKind.StatusMessage)
+            {
+                message = Encoding.UTF8.GetString(entry.Value);
+            }
+        }
+
+        return (code, message);
+    }
+
+    private void OnSettings(in FrameHeader header, in ReadOnlySequence<byte> payload)
+    {
+        if ((header.Flags & FrameFlags.Ack) != 0)
+        {
+            return;
+        }
+
+        if (payload.Length % 6 != 0 || payload.Length > 6 * 32)
+        {
+            throw new ProtocolViolationException(GoAwayCode.ProtocolError, "settings payload must be whole 6-byte entries, at most 32");
+        }
+
+        Span<byte> data = stackalloc byte[(int)payload.Length];
+        payload.CopyTo(data);
+        for (int i = 0; i < data.Length; i += 6)
+        {
+            var id = (SettingId)BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+            uint value = BinaryPrimitives.ReadUInt32BigEndian(data[(i + 2)..]);
+            int clamped = (int)Math.Min(value, int.MaxValue);
+            switch (id)
+            {
+                case SettingId.MaxConcurrentCalls:
+                    lock (_lock)
+                    {
+                        _peerMaxConcurrentCalls = Math.Max(1, clamped);
+                    }
+
+                    break;
+                case SettingId.MaxFrameSize:
+                    Volatile.Write(ref _peerMaxFrameSize, clamped);
+                    break;
+            }
+        }
+
+        _outbound.Writer.TryWrite(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null, 0));
+    }
+
+    private bool OnGoAway(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.Length < 8)
+        {
+            throw new ProtocolViolationException(GoAwayCode.ProtocolError, "goaway payload shorter than 8 bytes");
+        }
+
+        Span<byte> head = stackalloc byte[8];
+        payload.Slice(0, 8).CopyTo(head);
+        uint last = BinaryPrimitives.ReadUInt32BigEndian(head);
+        var code = (GoAwayCode)BinaryPrimitives.ReadUInt32BigEndian(head[4..]);
+        string reason = payload.Length > 8 ? Encoding.UTF8.GetString(payload.Slice(8, Math.Min(payload.Length - 8, 1024))) : code.ToString();
+
+        List<ClientCall>? refused = null;
+        bool closeNow;
+        lock (_lock)
+        {
+            _accepting = false;
+            _goAwayLastStreamId = Math.Min(_goAwayLastStreamId, last);
+            foreach (var (id, call) in _pending)
+            {
+                if (id > _goAwayLastStreamId)
+                {
+                    (refused ??= []).Add(call);
+                }
+            }
+
+            if (refused is not null)
+            {
+                foreach (var call in refused)
+                {
+                    _pending.Remove(call.StreamId);
+                }
+            }
+
+            closeNow = _pending.Count == 0;
+        }
+
+        if (refused is not null)
+        {
+            foreach (var call in refused)
+            {
+                call.TryComplete(StatusCode.Unavailable, $"Server is going away ({reason}); the call was not processed.", notProcessed: true);
+            }
+        }
+
+        if (closeNow)
+        {
+            Close(null);
+            return false;
+        }
+
+        return true;
+    }
+}

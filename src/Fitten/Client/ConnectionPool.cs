@@ -1,0 +1,254 @@
+using System.Net;
+
+namespace Fitten.Client;
+
+/// <summary>
+/// A few multiplexed connections to one endpoint. Picking is lock-free and synchronous while a usable connection
+/// exists; empty or dead slots are refilled in the background, and after a failed connect attempt new attempts
+/// wait out a growing backoff while calls fail fast with UNAVAILABLE.
+/// </summary>
+internal sealed class ConnectionPool : IAsyncDisposable
+{
+    private readonly EndPoint _endPoint;
+    private readonly FittenChannelOptions _options;
+    private readonly ClientConnection?[] _slots;
+    private readonly Task<ClientConnection>?[] _connecting;
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private int _next;
+    private int _failures;
+    private long _retryAtTicks;
+    private string? _lastError;
+
+    public ConnectionPool(EndPoint endPoint, FittenChannelOptions options)
+    {
+        _endPoint = endPoint;
+        _options = options;
+        _slots = new ClientConnection?[options.ConnectionsPerEndpoint];
+        _connecting = new Task<ClientConnection>?[options.ConnectionsPerEndpoint];
+    }
+
+    public EndPoint EndPoint => _endPoint;
+
+    /// <summary>Connections open right now (for tests and diagnostics).</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            int n = 0;
+            foreach (var slot in _slots)
+            {
+                if (slot is { IsClosed: false })
+                {
+                    n++;
+                }
+            }
+
+            return n;
+        }
+    }
+
+    public ValueTask<ClientConnection> GetAsync(CancellationToken cancellationToken)
+    {
+        var slots = _slots;
+        int start = (int)((uint)Interlocked.Increment(ref _next) % (uint)slots.Length);
+        ClientConnection? found = null;
+        bool anyMissing = false;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            var connection = slots[(start + i) % slots.Length];
+            if (connection is null || !connection.IsAccepting)
+            {
+                anyMissing = true;
+            }
+            else if (found is null && connection.IsUsable)
+            {
+                found = connection;
+            }
+        }
+
+        if (anyMissing)
+        {
+            Refill();
+        }
+
+        return found is not null ? ValueTask.FromResult(found) : WaitForConnectionAsync(cancellationToken);
+    }
+
+    private async ValueTask<ClientConnection> WaitForConnectionAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            Task<ClientConnection>? pending = null;
+            lock (_lock)
+            {
+                foreach (var slot in _slots)
+                {
+                    if (slot is { IsUsable: true })
+                    {
+                        return slot;
+                    }
+                }
+
+                // Every connection is at the server's concurrency limit: use the least loaded one; the server
+                // refuses what it cannot take, unprocessed, and the channel retries.
+                ClientConnection? leastLoaded = null;
+                foreach (var slot in _slots)
+                {
+                    if (slot is { IsAccepting: true } && (leastLoaded is null || slot.PendingCount < leastLoaded.PendingCount))
+                    {
+                        leastLoaded = slot;
+                    }
+                }
+
+                if (leastLoaded is not null)
+                {
+                    return leastLoaded;
+                }
+
+                if (Environment.TickCount64 < _retryAtTicks)
+                {
+                    throw new RpcException(StatusCode.Unavailable, $"Cannot connect to {_endPoint}: {_lastError} (next attempt in {_retryAtTicks - Environment.TickCount64} ms).")
+                    {
+                        NotProcessed = true,
+                    };
+                }
+
+                pending = StartConnectLocked(null);
+            }
+
+            try
+            {
+                return await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not ObjectDisposedException)
+            {
+                throw new RpcException(StatusCode.Unavailable, $"Cannot connect to {_endPoint}: {ex.Message}", ex) { NotProcessed = true };
+            }
+        }
+    }
+
+    private void Refill()
+    {
+        lock (_lock)
+        {
+            if (_disposed.IsCancellationRequested || Environment.TickCount64 < _retryAtTicks)
+            {
+                return;
+            }
+
+            for (int i = 0; i < _slots.Length; i++)
+            {
+                if ((_slots[i] is null || !_slots[i]!.IsAccepting) && _connecting[i] is null)
+                {
+                    StartConnectLocked(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a connect for slot <paramref name="index"/>, or for any free slot when it is null (joining one already
+    /// in flight). The caller holds the lock; the connect's own bookkeeping takes it, so it cannot finish first.
+    /// </summary>
+    private Task<ClientConnection> StartConnectLocked(int? index)
+    {
+        if (index is null)
+        {
+            foreach (var inFlight in _connecting)
+            {
+                if (inFlight is not null)
+                {
+                    return inFlight;
+                }
+            }
+
+            index = 0;
+            for (int i = 0; i < _slots.Length; i++)
+            {
+                if (_slots[i] is not { IsAccepting: true })
+                {
+                    index = i;
+                    break;
+                }
+            }
+        }
+
+        int slot = index.Value;
+        return _connecting[slot] ??= ConnectSlotAsync(slot);
+    }
+
+    private async Task<ClientConnection> ConnectSlotAsync(int index)
+    {
+        // Never finish synchronously: the caller stores this task under the lock after this method returns.
+        await Task.Yield();
+        try
+        {
+            var connection = await ClientConnection.ConnectAsync(_endPoint, _options, _disposed.Token).ConfigureAwait(false);
+            ClientConnection? previous;
+            lock (_lock)
+            {
+                previous = _slots[index];
+                _slots[index] = connection;
+                _connecting[index] = null;
+                _failures = 0;
+                _retryAtTicks = 0;
+            }
+
+            // A connection going away keeps serving its in-flight calls; it closes itself when they are done.
+            previous?.Drain();
+            if (_disposed.IsCancellationRequested)
+            {
+                connection.Close(null);
+            }
+
+            return connection;
+        }
+        catch (Exception ex)
+        {
+            lock (_lock)
+            {
+                _connecting[index] = null;
+                _failures++;
+                _lastError = ex.Message;
+                _retryAtTicks = Environment.TickCount64 + (long)NextBackoff(_failures).TotalMilliseconds;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>gRPC's connection backoff: initial × 1.6^(failures−1), capped, with ±20% jitter.</summary>
+    private TimeSpan NextBackoff(int failures)
+    {
+        double ms = _options.InitialReconnectBackoff.TotalMilliseconds * Math.Pow(1.6, Math.Min(failures - 1, 30));
+        ms = Math.Min(ms, _options.MaxReconnectBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(ms * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync().ConfigureAwait(false);
+        ClientConnection?[] slots;
+        lock (_lock)
+        {
+            slots = [.. _slots];
+        }
+
+        foreach (var slot in slots)
+        {
+            slot?.Drain();
+        }
+
+        foreach (var slot in slots)
+        {
+            if (slot is not null)
+            {
+                await slot.Closed.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+        }
+
+        _disposed.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+using Fitten.Protocol;
+
+namespace Fitten.Client;
+
+/// <summary>Options of a <see cref="FittenChannel"/>. Checked when the channel is created.</summary>
+public sealed class FittenChannelOptions
+{
+    /// <summary>
+    /// Connections kept to the endpoint; calls are spread over them. Default: 2. One multiplexed connection
+    /// already carries many calls, a second keeps one slow reader or writer from stalling all of them.
+    /// Range 1 to 64.
+    /// </summary>
+    public int ConnectionsPerEndpoint { get; set; } = 2;
+
+    /// <summary>Timeout of calls that set none. Default: infinite (as in gRPC); set one per client in production.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>How long one connection attempt may take. Default: 5 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Wait after the first failed connection attempt; each further failure multiplies it by 1.6 up to
+    /// <see cref="MaxReconnectBackoff"/>, with ±20% jitter (gRPC's connection backoff). Calls made while
+    /// waiting fail at once with UNAVAILABLE. Default: 100 ms.
+    /// </summary>
+    public TimeSpan InitialReconnectBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest wait between connection attempts. Default: 5 s.</summary>
+    public TimeSpan MaxReconnectBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many times a call the server refused unprocessed (it was going away or over its concurrency limit)
+    /// is sent again on another connection. Safe for any method, idempotent or not. Default: 3.
+    /// </summary>
+    public int MaxTransparentRetries { get; set; } = 3;
+
+    /// <summary>This service's name, sent as the caller in metadata. Default: none.</summary>
+    public string? Caller { get; set; }
+
+    /// <summary>Limits on what the channel accepts from servers (frame and metadata sizes).</summary>
+    public FittenLimits Limits { get; } = new();
+
+    /// <summary>Throws when any option is out of range; the channel calls this on creation.</summary>
+    public void Validate()
+    {
+        if (ConnectionsPerEndpoint is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConnectionsPerEndpoint), ConnectionsPerEndpoint, "ConnectionsPerEndpoint must be between 1 and 64.");
+        }
+
+        if (DefaultTimeout <= TimeSpan.Zero && DefaultTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DefaultTimeout), DefaultTimeout, "DefaultTimeout must be positive or infinite.");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
+        }
+
+        if (InitialReconnectBackoff <= TimeSpan.Zero || MaxReconnectBackoff < InitialReconnectBackoff)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InitialReconnectBackoff), InitialReconnectBackoff, "Reconnect backoff must be positive and not above MaxReconnectBackoff.");
+        }
+
+        if (MaxTransparentRetries is < 0 or > 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTransparentRetries), MaxTransparentRetries, "MaxTransparentRetries must be between 0 and 10.");
+        }
+    }
+}

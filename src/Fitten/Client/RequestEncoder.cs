@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Fitten.Protocol;
+
+namespace Fitten.Client;
+
+/// <summary>Writes a request frame's payload (metadata block, then message) into a call's buffer.</summary>
+internal static class RequestEncoder
+{
+    public static void Encode<TRequest, TResponse>(
+        ClientCall call, Method<TRequest, TResponse> method, TRequest request, long deadlineTimestamp,
+        in CallOptions options, string? caller, Activity? traceContext)
+    {
+        var metadata = new MetadataWriter(call.Request);
+        metadata.WriteString(MetadataKind.Method, method.FullNameUtf8);
+        if (deadlineTimestamp != long.MaxValue)
+        {
+            // Relative, not absolute: the server counts from when it reads the frame, so clock skew cannot matter.
+            long remaining = Math.Max(0, deadlineTimestamp - Stopwatch.GetTimestamp());
+            metadata.WriteNumber(MetadataKind.Timeout, (ulong)(remaining * 1_000_000.0 / Stopwatch.Frequency));
+        }
+
+        if (caller is not null)
+        {
+            metadata.WriteString(MetadataKind.Caller, caller);
+        }
+
+        if (traceContext is not null)
+        {
+            // The BCL propagator (W3C by default) decides what goes out, so an app that swaps it is obeyed here too.
+            call.PropagationScratch.Clear();
+            DistributedContextPropagator.Current.Inject(traceContext, call.PropagationScratch, static (carrier, key, value) =>
+            {
+                if (value is not null)
+                {
+                    ((PropagationScratch)carrier!).Set(key, value);
+                }
+            });
+            var scratch = call.PropagationScratch;
+            if (scratch.TraceParent is not null)
+            {
+                metadata.WriteString(MetadataKind.TraceParent, scratch.TraceParent);
+            }
+
+            if (scratch.TraceState is not null)
+            {
+                metadata.WriteString(MetadataKind.TraceState, scratch.TraceState);
+            }
+
+            if (scratch.Baggage is not null)
+            {
+                metadata.WriteString(MetadataKind.Baggage, scratch.Baggage);
+            }
+        }
+
+        if (options.Headers is { Count: > 0 } headers)
+        {
+            foreach (var entry in headers)
+            {
+                var kind = entry.Kind switch
+                {
+                    MetadataEntryKind.Tag => MetadataKind.Tag,
+                    MetadataEntryKind.ChainHeader => MetadataKind.ChainHeader,
+                    _ => MetadataKind.Header,
+                };
+                metadata.WritePair(kind, entry.Key, entry.Value);
+            }
+        }
+
+        metadata.Complete();
+        method.RequestMarshaller.Serialize(request, call.Request);
+    }
+}

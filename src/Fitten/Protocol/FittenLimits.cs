@@ -1,0 +1,102 @@
+namespace Fitten.Protocol;
+
+/// <summary>
+/// Limits one side of a Fitten connection enforces on what it receives. Every value is checked when it is set,
+/// so a bad configuration fails at start-up, not on the first call. Defaults are documented in docs/protocol.md.
+/// </summary>
+public sealed class FittenLimits
+{
+    /// <summary>The protocol's hard ceiling on a frame: 16 MiB, so a length never needs more than 24 bits in practice.</summary>
+    public const int MaxFrameSizeCeiling = 16 * 1024 * 1024;
+
+    private int _maxFrameSize = 4 * 1024 * 1024;
+    private int _maxMetadataSize = 8 * 1024;
+    private int _maxMetadataEntries = 64;
+    private int _maxConcurrentCalls = 1024;
+    private TimeSpan _idleTimeout = TimeSpan.FromMinutes(2);
+    private TimeSpan _frameReadTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Largest frame payload accepted. Default: 4 MiB, gRPC's default maximum message size, so messages that
+    /// work with gRPC work here. Range 1 KiB to 16 MiB.
+    /// </summary>
+    public int MaxFrameSize
+    {
+        get => _maxFrameSize;
+        set => _maxFrameSize = InRange(value, 1024, MaxFrameSizeCeiling);
+    }
+
+    /// <summary>
+    /// Largest metadata block in one frame. Default: 8 KiB, the header-list size many HTTP servers accept,
+    /// plenty for trace context, baggage and a few tags. Range 256 bytes to 1 MiB.
+    /// </summary>
+    public int MaxMetadataSize
+    {
+        get => _maxMetadataSize;
+        set => _maxMetadataSize = InRange(value, 256, 1024 * 1024);
+    }
+
+    /// <summary>Most metadata entries in one frame. Default: 64. Range 8 to 4096.</summary>
+    public int MaxMetadataEntries
+    {
+        get => _maxMetadataEntries;
+        set => _maxMetadataEntries = InRange(value, 8, 4096);
+    }
+
+    /// <summary>
+    /// Most calls running at once on one connection; a call over the limit is refused unprocessed with
+    /// RESOURCE_EXHAUSTED. Default: 1024, room for many callers sharing a few connections. Range 1 to 1,000,000.
+    /// </summary>
+    public int MaxConcurrentCalls
+    {
+        get => _maxConcurrentCalls;
+        set => _maxConcurrentCalls = InRange(value, 1, 1_000_000);
+    }
+
+    /// <summary>
+    /// A connection with no call running and no frame received for this long is closed with a goaway.
+    /// Default: 2 minutes, just under Kestrel's keep-alive timeout of 130 s. Range 1 s to 1 day, or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> to never close idle connections.
+    /// </summary>
+    public TimeSpan IdleTimeout
+    {
+        get => _idleTimeout;
+        set => _idleTimeout = TimeoutInRange(value, TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>
+    /// Once the preface or a frame starts arriving, the rest must arrive within this time or the connection is
+    /// closed (a peer that sends half a frame and stalls ties up nothing for long). Default: 10 s. Range 100 ms
+    /// to 1 day.
+    /// </summary>
+    public TimeSpan FrameReadTimeout
+    {
+        get => _frameReadTimeout;
+        set => _frameReadTimeout = TimeoutInRange(value, TimeSpan.FromMilliseconds(100));
+    }
+
+    private static int InRange(int value, int min, int max, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be between {min} and {max}.");
+        }
+
+        return value;
+    }
+
+    private static TimeSpan TimeoutInRange(TimeSpan value, TimeSpan min, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        if (value == Timeout.InfiniteTimeSpan)
+        {
+            return value;
+        }
+
+        if (value < min || value > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be between {min} and 1 day, or infinite.");
+        }
+
+        return value;
+    }
+}

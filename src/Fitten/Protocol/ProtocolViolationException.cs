@@ -1,0 +1,15 @@
+namespace Fitten.Protocol;
+
+/// <summary>
+/// The peer broke the wire protocol. The connection that saw it sends a goaway with <see cref="Code"/> and closes;
+/// no other connection is affected.
+/// </summary>
+public sealed class ProtocolViolationException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ProtocolViolationException(GoAwayCode code, string message)
+        : base(message) => Code = code;
+
+    /// <summary>The goaway code that reports this violation to the peer.</summary>
+    public GoAwayCode Code { get; }
+}
