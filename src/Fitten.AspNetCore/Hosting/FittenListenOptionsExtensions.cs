@@ -18,31 +18,18 @@ public static class FittenListenOptionsExtensions
     }
 
     /// <summary>
-    /// This endpoint serves Fitten RPC and Kestrel's HTTP protocols on one port: a connection whose first byte is
-    /// the Fitten preface's (0xF1, never the first byte of HTTP/1.x or of the HTTP/2 preface) goes to Fitten,
-    /// any other to HTTP. Requires <c>services.AddFitten()</c>.
+    /// This endpoint serves Fitten RPC and Kestrel's HTTP protocols on one port, chosen by the first bytes: the
+    /// Fitten preface (first byte 0xF1, never the first byte of HTTP/1.x or of the HTTP/2 preface) goes to Fitten,
+    /// the HTTP/2 preface to HTTP/2 (h2c with prior knowledge) when the endpoint's protocols include HTTP/2, and
+    /// anything else to HTTP/1.1. Requires <c>services.AddFitten()</c>.
     /// </summary>
     public static ListenOptions UseFittenAlongsideHttp(this ListenOptions listenOptions)
     {
         ArgumentNullException.ThrowIfNull(listenOptions);
         var server = listenOptions.ApplicationServices.GetRequiredService<FittenRpcServer>();
-        listenOptions.Use(next => async connection =>
-        {
-            var input = connection.Transport.Input;
-            var result = await input.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
-            bool isFitten = !buffer.IsEmpty && buffer.FirstSpan[0] == FittenProtocol.MagicFirstByte;
-            // Consume and examine nothing: whoever takes the connection reads these bytes again from the start.
-            input.AdvanceTo(buffer.Start);
-            if (isFitten)
-            {
-                await server.OnConnectedAsync(connection).ConfigureAwait(false);
-            }
-            else
-            {
-                await next(connection).ConfigureAwait(false);
-            }
-        });
+        var handoff = listenOptions.ApplicationServices.GetRequiredService<Http2Handoff>();
+        handoff.Request();
+        listenOptions.Use(next => connection => ProtocolSniffer.DispatchAsync(connection, listenOptions, server, handoff, next));
         return listenOptions;
     }
 }

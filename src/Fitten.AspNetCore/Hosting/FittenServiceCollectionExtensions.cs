@@ -1,4 +1,6 @@
 using Fitten.AspNetCore.Server;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -24,6 +26,9 @@ public static class FittenServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FittenServerOptions>, FittenServerOptionsValidator>());
+        services.TryAddSingleton<Http2Handoff>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, Http2Handoff>(static sp => sp.GetRequiredService<Http2Handoff>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, Http2HandoffListenerFactory>());
         services.TryAddSingleton(static sp => new FittenRpcServer(
             sp.GetServices<ServerMethod>(), sp.GetRequiredService<IOptions<FittenServerOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
         return new FittenBuilder(services);
