@@ -9,6 +9,8 @@ namespace Fitten.Client;
 /// </summary>
 internal sealed class ConnectionPool : IAsyncDisposable
 {
+    private static readonly TimeSpan DisposeDrainTimeout = TimeSpan.FromSeconds(5);
+
     private readonly EndPoint _endPoint;
     private readonly FittenChannelOptions _options;
     private readonly ClientConnection?[] _slots;
@@ -243,9 +245,15 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
         foreach (var slot in slots)
         {
-            if (slot is not null)
+            if (slot is null)
             {
-                await slot.Closed.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                continue;
+            }
+
+            // Calls in flight get a bounded time to finish; then the connection is closed under them (UNAVAILABLE).
+            if (await Task.WhenAny(slot.Closed, Task.Delay(DisposeDrainTimeout)).ConfigureAwait(false) != slot.Closed)
+            {
+                slot.Close(null);
             }
         }
 

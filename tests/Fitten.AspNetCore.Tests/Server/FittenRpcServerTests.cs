@@ -256,6 +256,20 @@ public class FittenRpcServerTests
         Assert.Equal([3], await channel.InvokeAsync(TestMethods.Echo, [3]));
     }
 
+    [Fact]
+    public async Task DisposeChannel_CallInFlight_FinishesThenConnectionsClose()
+    {
+        await using var server = await FittenTestServer.StartAsync();
+        var channel = server.CreateChannel();
+        var call = channel.InvokeAsync(TestMethods.Delay, "300").AsTask();
+        await WaitUntil(() => server.StartedCalls == 1);
+
+        await channel.DisposeAsync();
+
+        Assert.Equal("300", await call);
+        Assert.Equal(0, channel.OpenConnections);
+    }
+
     internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
     {
         var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
