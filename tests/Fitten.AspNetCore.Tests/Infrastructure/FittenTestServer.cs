@@ -39,11 +39,16 @@ public sealed class FittenTestServer : IAsyncDisposable
 
     public static async Task<FittenTestServer> StartAsync(
         Action<FittenServerOptions>? configure = null, bool shared = false, int port = 0, HttpProtocols protocols = HttpProtocols.Http1AndHttp2,
-        Action<WebApplication>? mapHttp = null)
+        Action<WebApplication>? mapHttp = null, ILoggerProvider? logs = null)
     {
         FittenTestServer? server = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddFitten(configure)
             .AddUnaryMethod(TestMethods.Echo, (request, _) =>

@@ -41,6 +41,12 @@ public sealed class RawFittenConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Half-closes the connection: the server sees the end of its input but can still answer.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>Bytes received but not yet returned as a whole frame (a server that closed mid-frame leaves some).</summary>
+    public int BufferedBytes => _received.Count;
+
     public Task SendFrameAsync(FrameType type, FrameFlags flags, uint streamId, ReadOnlySpan<byte> payload)
         => SendAsync(Frame(type, flags, streamId, payload));
 
@@ -54,10 +60,16 @@ public sealed class RawFittenConnection : IAsyncDisposable
         var metadata = new List<byte> { 0x01 };
         AppendString(metadata, method);
         extraMetadata?.Invoke(metadata);
-        var payload = new byte[4 + metadata.Count + message.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)metadata.Count);
-        metadata.CopyTo(payload, 4);
-        message.CopyTo(payload.AsSpan(4 + metadata.Count));
+        return RequestFrameWithMetadata(streamId, metadata.ToArray(), message);
+    }
+
+    /// <summary>Encodes a request frame around a hand-made metadata block (which may be malformed on purpose).</summary>
+    public static byte[] RequestFrameWithMetadata(uint streamId, ReadOnlySpan<byte> metadataBlock, ReadOnlySpan<byte> message)
+    {
+        var payload = new byte[4 + metadataBlock.Length + message.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)metadataBlock.Length);
+        metadataBlock.CopyTo(payload.AsSpan(4));
+        message.CopyTo(payload.AsSpan(4 + metadataBlock.Length));
         return Frame(FrameType.Request, FrameFlags.EndStream, streamId, payload);
     }
 
