@@ -183,17 +183,19 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
         StatusMessage = message;
     }
 
-    /// <summary>Cancels the handler's token; <paramref name="reason"/> becomes the status if the handler gives up.</summary>
+    /// <summary>
+    /// Cancels the handler's token; <paramref name="reason"/> becomes the status if the handler gives up. The
+    /// token flips at once; its callbacks run on the thread pool, so the caller (the read loop, holding the
+    /// connection's lock) never runs handler code.
+    /// </summary>
     public void Cancel(StatusCode reason)
     {
         Interlocked.CompareExchange(ref _cancelReason, (int)reason, 0);
-        try
+        var callbacks = _cancellation.CancelAsync();
+        if (!callbacks.IsCompleted)
         {
-            _cancellation.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A handler's cancellation callback threw; the handler still sees its token cancelled.
+            // A handler's callback that throws must not surface as an unobserved task exception.
+            callbacks.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 

@@ -57,7 +57,8 @@ internal sealed partial class ServerConnection
         }
     }
 
-    private async Task ReadLoopAsync()
+    /// <summary>Reads frames until the connection ends. True when the client closed its sending side cleanly.</summary>
+    private async Task<bool> ReadLoopAsync()
     {
         try
         {
@@ -68,7 +69,7 @@ internal sealed partial class ServerConnection
                 if (result.IsCanceled)
                 {
                     _input.AdvanceTo(buffer.Start, buffer.End);
-                    return;
+                    return false;
                 }
 
                 try
@@ -94,19 +95,27 @@ internal sealed partial class ServerConnection
                 {
                     Volatile.Write(ref _partialSinceTicks, now);
                 }
+
                 if (result.IsCompleted)
                 {
-                    return;
+                    return true;
+                }
+
+                if (Volatile.Read(ref _queuedFrames) > QueueHighWatermark && !await WaitForWriterAsync().ConfigureAwait(false))
+                {
+                    return false;
                 }
             }
         }
         catch (ProtocolViolationException ex)
         {
             Abort(ex.Code, ex.Message);
+            return false;
         }
         catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
         {
             // The peer went away mid-read; calls in flight are cancelled by the caller.
+            return false;
         }
     }
 
@@ -160,32 +169,6 @@ internal sealed partial class ServerConnection
     private void OnRequest(in FrameHeader header, in ReadOnlySequence<byte> payload)
     {
         uint id = header.StreamId;
-        bool refuseDraining;
-        bool refuseBusy;
-        lock (_lock)
-        {
-            if (id == 0 || id <= _lastStreamId)
-            {
-                throw new ProtocolViolationException(GoAwayCode.ProtocolError, $"stream id {id} is not above the last one ({_lastStreamId})");
-            }
-
-            _lastStreamId = id;
-            refuseDraining = _draining && id > _goAwayStreamId;
-            refuseBusy = _active.Count >= _limits.MaxConcurrentCalls;
-        }
-
-        if (refuseDraining)
-        {
-            Enqueue(Outbound.Refusal(id, StatusCode.Unavailable, "Server is going away; the call was not processed."));
-            return;
-        }
-
-        if (refuseBusy)
-        {
-            Enqueue(Outbound.Refusal(id, StatusCode.ResourceExhausted, $"More than {_limits.MaxConcurrentCalls} concurrent calls on this connection; the call was not processed."));
-            return;
-        }
-
         var call = ServerCall.Rent(this, id);
         var copy = call.RequestPayload;
         payload.CopyTo(copy.GetSpan((int)payload.Length));
@@ -202,19 +185,51 @@ internal sealed partial class ServerConnection
             throw;
         }
 
-        if (status != StatusCode.OK)
+        // One lock for the id check, the admission decision and the table: whoever reads _lastStreamId under it
+        // (goaway on drain or idle) knows every stream up to it is either running or already answered.
+        (StatusCode Code, string Message)? refusal = null;
+        bool accepted = false;
+        lock (_lock)
         {
-            call.Return();
-            Enqueue(Outbound.Refusal(id, status, error!) with { Flags = FrameFlags.EndStream | (status == StatusCode.ResourceExhausted ? FrameFlags.Refused : 0) });
+            if (id == 0 || id <= _lastStreamId)
+            {
+                call.Return();
+                throw new ProtocolViolationException(GoAwayCode.ProtocolError, $"stream id {id} is not above the last one ({_lastStreamId})");
+            }
+
+            _lastStreamId = id;
+            if (_draining && id > _goAwayStreamId)
+            {
+                refusal = (StatusCode.Unavailable, "Server is going away; the call was not processed.");
+            }
+            else if (status == StatusCode.OK && _active.Count >= _limits.MaxConcurrentCalls)
+            {
+                refusal = (StatusCode.ResourceExhausted, $"More than {_limits.MaxConcurrentCalls} concurrent calls on this connection; the call was not processed.");
+            }
+            else if (status == StatusCode.OK)
+            {
+                _active.Add(id, call);
+                accepted = true;
+            }
+        }
+
+        if (accepted)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
             return;
         }
 
-        lock (_lock)
+        call.Return();
+        if (refusal is { } refused)
         {
-            _active.Add(id, call);
+            // REFUSED: the server never ran it, so the client may send it again on another connection or instance.
+            Enqueue(Outbound.Refusal(id, refused.Code, refused.Message));
         }
-
-        ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+        else
+        {
+            // Not REFUSED: the request itself is at fault, so sending it again anywhere would fail the same way.
+            Enqueue(Outbound.Refusal(id, status, error!) with { Flags = FrameFlags.EndStream });
+        }
     }
 
     private void OnCancel(in FrameHeader header, in ReadOnlySequence<byte> payload)
@@ -224,14 +239,15 @@ internal sealed partial class ServerConnection
             throw new ProtocolViolationException(GoAwayCode.ProtocolError, "cancel payload must be 4 bytes");
         }
 
-        ServerCall? call;
+        // Under the lock: a call still in the table has not been returned to the pool, so this cannot reach a
+        // later call that reuses the object. The client has forgotten the stream: no response is written.
         lock (_lock)
         {
-            _active.TryGetValue(header.StreamId, out call);
+            if (_active.TryGetValue(header.StreamId, out var call))
+            {
+                call.Cancel(StatusCode.Cancelled);
+            }
         }
-
-        // The client has forgotten the stream, so the handler's outcome is not sent; cancel means cancel.
-        call?.Cancel(StatusCode.Cancelled);
     }
 
     private void ApplyPeerSettings(in ReadOnlySequence<byte> payload)

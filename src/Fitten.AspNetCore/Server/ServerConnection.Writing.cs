@@ -21,10 +21,14 @@ internal sealed partial class ServerConnection
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                int written = 0;
                 while (reader.TryRead(out var item))
                 {
                     Write(item);
+                    written++;
                 }
+
+                OnFramesWritten(written);
 
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
@@ -44,6 +48,9 @@ internal sealed partial class ServerConnection
             {
                 item.Call?.Return();
             }
+
+            // Nothing more will be written: release a read loop waiting for the queue to drain.
+            Interlocked.Exchange(ref _writerCaughtUp, null)?.TrySetResult();
         }
     }
 

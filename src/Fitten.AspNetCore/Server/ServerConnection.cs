@@ -35,7 +35,7 @@ internal sealed partial class ServerConnection
     private (GoAwayCode Code, string Message)? _abort;
 
     // Until the client's settings arrive, assume the protocol's default maximum frame size.
-    private int _peerMaxFrameSize = 4 * 1024 * 1024;
+    private int _peerMaxFrameSize = FittenLimits.DefaultMaxFrameSize;
 
     public ServerConnection(ConnectionContext context, MethodTable methods, FittenServerOptions options, ILogger logger)
     {
@@ -50,6 +50,8 @@ internal sealed partial class ServerConnection
     }
 
     public string? Peer { get; }
+
+    private TimeSpan WriterCloseTimeout => _limits.FrameReadTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromSeconds(30) : _limits.FrameReadTimeout;
 
     public string ConnectionId => _context.ConnectionId;
 
@@ -76,14 +78,24 @@ internal sealed partial class ServerConnection
 
             writer = WriteLoopAsync();
             Enqueue(new Outbound(FrameType.Settings, FrameFlags.None, 0, null));
-            await ReadLoopAsync().ConfigureAwait(false);
+            if (await ReadLoopAsync().ConfigureAwait(false))
+            {
+                // The client closed its sending side but may still be reading: finish what it asked for first.
+                BeginDrain("client closed its side of the connection");
+                await Task.WhenAny(_drained.Task, Task.Delay(_options.DrainTimeout)).ConfigureAwait(false);
+            }
         }
         finally
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
             CancelAll();
             _outbound.Writer.TryComplete();
-            await writer.ConfigureAwait(false);
+            // A client that stopped reading would keep the last flush waiting forever: bound it, then cut the transport.
+            if (await Task.WhenAny(writer, Task.Delay(WriterCloseTimeout)).ConfigureAwait(false) != writer)
+            {
+                _context.Abort(new ConnectionAbortedException("The client did not read the connection's last frames."));
+                await writer.ConfigureAwait(false);
+            }
             if (FittenTelemetry.ServerConnections.Enabled)
             {
                 FittenTelemetry.ServerConnections.Add(-1);
@@ -156,6 +168,7 @@ internal sealed partial class ServerConnection
 
     private void Enqueue(in Outbound item)
     {
+        Interlocked.Increment(ref _queuedFrames);
         if (!_outbound.Writer.TryWrite(item))
         {
             // The connection is closing and its writer is gone; a call's pooled state goes back anyway.
@@ -163,9 +176,10 @@ internal sealed partial class ServerConnection
         }
     }
 
-    /// <summary>Closes the connection for <paramref name="code"/>: goaway, then stop reading.</summary>
+    /// <summary>Closes the connection for <paramref name="code"/>: goaway naming the last stream accepted, then stop reading.</summary>
     private void Abort(GoAwayCode code, string message)
     {
+        uint last;
         lock (_lock)
         {
             if (_abort is not null)
@@ -174,11 +188,32 @@ internal sealed partial class ServerConnection
             }
 
             _abort = (code, message);
+            last = Math.Min(_lastStreamId, _goAwayStreamId);
         }
 
         Log.ConnectionAborted(_logger, ConnectionId, code, message);
-        Enqueue(Outbound.GoAway(_lastStreamId, code, message));
+        Enqueue(Outbound.GoAway(last, code, message));
         _input.CancelPendingRead();
+    }
+
+    /// <summary>
+    /// Closes an idle connection. The idle check and the stop happen under one lock, so a request that arrives
+    /// meanwhile is above the goaway's stream id: refused as not processed, never cancelled half-run.
+    /// </summary>
+    private void CloseIdle(long idleMs)
+    {
+        lock (_lock)
+        {
+            if (_active.Count != 0 || _draining)
+            {
+                return;
+            }
+
+            _draining = true;
+            _goAwayStreamId = _lastStreamId;
+        }
+
+        Abort(GoAwayCode.IdleTimeout, $"idle for more than {idleMs / 1000.0:0.###} s");
     }
 
     private void OnTick()
@@ -196,35 +231,22 @@ internal sealed partial class ServerConnection
             return;
         }
 
-        int active;
-        lock (_lock)
+        if (partialSince == 0 && now - Volatile.Read(ref _lastFrameTicks) > Ms(_limits.IdleTimeout))
         {
-            active = _active.Count;
-        }
-
-        if (active == 0 && partialSince == 0 && now - Volatile.Read(ref _lastFrameTicks) > Ms(_limits.IdleTimeout))
-        {
-            Abort(GoAwayCode.IdleTimeout, $"idle for more than {_limits.IdleTimeout.TotalSeconds} s");
+            CloseIdle(Ms(_limits.IdleTimeout));
         }
     }
 
     /// <summary>The connection is gone or closing: every call still running sees its token cancelled.</summary>
     private void CancelAll()
     {
-        ServerCall[] running;
+        // Under the lock, as in OnCancel: only calls still in the table, never a pooled object already reused.
         lock (_lock)
         {
-            if (_active.Count == 0)
+            foreach (var call in _active.Values)
             {
-                return;
+                call.Cancel(StatusCode.Unavailable);
             }
-
-            running = [.. _active.Values];
-        }
-
-        foreach (var call in running)
-        {
-            call.Cancel(StatusCode.Unavailable);
         }
     }
 

@@ -30,7 +30,8 @@ internal sealed partial class ClientConnection
     private bool _accepting = true;
     private bool _isClosed;
     private int _peerMaxConcurrentCalls = int.MaxValue;
-    private int _peerMaxFrameSize = 16 * 1024;
+    // Until the server's settings arrive, assume the protocol's default maximum frame size (docs/protocol.md §6).
+    private int _peerMaxFrameSize = FittenLimits.DefaultMaxFrameSize;
 
     private ClientConnection(Socket socket, EndPoint endPoint, FittenLimits limits)
     {

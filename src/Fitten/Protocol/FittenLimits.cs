@@ -9,7 +9,12 @@ public sealed class FittenLimits
     /// <summary>The protocol's hard ceiling on a frame: 16 MiB, so a length never needs more than 24 bits in practice.</summary>
     public const int MaxFrameSizeCeiling = 16 * 1024 * 1024;
 
-    private int _maxFrameSize = 4 * 1024 * 1024;
+    /// <summary>
+    /// The default of <see cref="MaxFrameSize"/>, and what a side assumes of its peer until the peer's settings arrive.
+    /// </summary>
+    public const int DefaultMaxFrameSize = 4 * 1024 * 1024;
+
+    private int _maxFrameSize = DefaultMaxFrameSize;
     private int _maxMetadataSize = 8 * 1024;
     private int _maxMetadataEntries = 64;
     private int _maxConcurrentCalls = 1024;

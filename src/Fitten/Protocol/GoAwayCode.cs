@@ -23,4 +23,7 @@ public enum GoAwayCode : uint
 
     /// <summary>A frame (or the preface) started arriving but did not complete within the frame read timeout.</summary>
     ReadTimeout = 6,
+
+    /// <summary>The peer kept sending but stopped reading the answers for longer than the frame read timeout.</summary>
+    StalledPeer = 7,
 }
