@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace Fitten.Benchmarks.Load;
+
+/// <summary>The load process's command line. Every option has the default bench/run-rpc.sh relies on.</summary>
+internal sealed record LoadOptions
+{
+    public string Target { get; init; } = "fitten";
+
+    public int Port { get; init; } = 5301;
+
+    public int StatsPort { get; init; } = 5303;
+
+    public int Concurrency { get; init; } = 64;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int Payload { get; init; } = 256;
+
+    /// <summary>Fitten's ConnectionsPerEndpoint; null keeps the channel's default (the setting under test).</summary>
+    public int? Connections { get; init; }
+
+    /// <summary>gRPC: let SocketsHttpHandler open more HTTP/2 connections once one hits the stream limit.</summary>
+    public bool GrpcMultipleConnections { get; init; } = true;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.", nameof(args));
+            options = name switch
+            {
+                "--target" when value is "fitten" or "grpc" => options with { Target = value },
+                "--port" => options with { Port = Int(name, value, 1, 65535) },
+                "--stats-port" => options with { StatsPort = Int(name, value, 1, 65535) },
+                "--concurrency" => options with { Concurrency = Int(name, value, 1, 4096) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Int(name, value, 1, 3600)) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Int(name, value, 0, 3600)) },
+                "--payload" => options with { Payload = Int(name, value, 0, 1024 * 1024) },
+                "--connections" => options with { Connections = Int(name, value, 1, 64) },
+                "--grpc-multiple-connections" => options with { GrpcMultipleConnections = bool.Parse(value) },
+                _ => throw new ArgumentException($"Unknown option or value: {name} {value}. Targets: fitten, grpc.", nameof(args)),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Int(string name, string value, int min, int max)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number from {min} to {max}.", nameof(name));
+}
