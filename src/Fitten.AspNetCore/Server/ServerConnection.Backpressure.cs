@@ -4,13 +4,16 @@ namespace Fitten.AspNetCore.Server;
 
 internal sealed partial class ServerConnection
 {
-    // Frames queued for the writer. Past the high mark the read loop stops reading until the writer is back under
+    // Bytes queued for the writer. Past the high mark the read loop stops reading until the writer is back under
     // the low mark, so a client that sends (pings, bad requests, calls) without reading the answers fills its own
-    // TCP window instead of the server's memory. 4096 small frames are well under a megabyte.
-    private const int QueueHighWatermark = 4096;
-    private const int QueueLowWatermark = 1024;
+    // TCP window instead of the server's memory. 1 MiB is many thousands of typical responses.
+    private const long QueueHighWatermark = 1024 * 1024;
+    private const long QueueLowWatermark = 256 * 1024;
 
-    private int _queuedFrames;
+    // What a frame without a message costs in the queue: header, small payload, bookkeeping.
+    private const int SmallFrameCost = 64;
+
+    private long _queuedBytes;
     private TaskCompletionSource? _writerCaughtUp;
 
     /// <summary>
@@ -21,25 +24,35 @@ internal sealed partial class ServerConnection
     {
         var caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _writerCaughtUp, caughtUp);
-        if (Volatile.Read(ref _queuedFrames) <= QueueLowWatermark || _outbound.Reader.Completion.IsCompleted)
+        if (Volatile.Read(ref _queuedBytes) <= QueueLowWatermark || _outbound.Reader.Completion.IsCompleted)
         {
             caughtUp.TrySetResult();
         }
 
+        // The server, not the client, is holding up the frame being read: its read timeout pauses meanwhile.
+        bool partial = Interlocked.Exchange(ref _partialSinceTicks, 0) != 0;
         var timeout = _limits.FrameReadTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(5) : _limits.FrameReadTimeout;
         if (await Task.WhenAny(caughtUp.Task, Task.Delay(timeout)).ConfigureAwait(false) == caughtUp.Task)
         {
+            if (partial)
+            {
+                Volatile.Write(ref _partialSinceTicks, Environment.TickCount64);
+            }
+
             return !_outbound.Reader.Completion.IsCompleted;
         }
 
-        Abort(GoAwayCode.StalledPeer, $"client read no response for {timeout.TotalMilliseconds} ms while {Volatile.Read(ref _queuedFrames)} frames were waiting");
+        Abort(GoAwayCode.StalledPeer, $"client read no response for {timeout.TotalMilliseconds} ms while {Volatile.Read(ref _queuedBytes)} bytes were waiting");
         return false;
     }
 
-    /// <summary>The writer took <paramref name="count"/> frames off the queue.</summary>
-    private void OnFramesWritten(int count)
+    /// <summary>Roughly what <paramref name="item"/> occupies until written.</summary>
+    private static int QueueCost(in Outbound item) => SmallFrameCost + (item.Call?.ResponseBody.WrittenCount ?? 0) + (item.Message?.Length ?? 0);
+
+    /// <summary>The writer took frames worth <paramref name="bytes"/> off the queue.</summary>
+    private void OnFramesWritten(long bytes)
     {
-        if (Interlocked.Add(ref _queuedFrames, -count) <= QueueLowWatermark && Volatile.Read(ref _writerCaughtUp) is not null)
+        if (Interlocked.Add(ref _queuedBytes, -bytes) <= QueueLowWatermark && Volatile.Read(ref _writerCaughtUp) is not null)
         {
             Interlocked.Exchange(ref _writerCaughtUp, null)?.TrySetResult();
         }

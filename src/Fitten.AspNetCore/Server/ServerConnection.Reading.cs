@@ -101,7 +101,7 @@ internal sealed partial class ServerConnection
                     return true;
                 }
 
-                if (Volatile.Read(ref _queuedFrames) > QueueHighWatermark && !await WaitForWriterAsync().ConfigureAwait(false))
+                if (Volatile.Read(ref _queuedBytes) > QueueHighWatermark && !await WaitForWriterAsync().ConfigureAwait(false))
                 {
                     return false;
                 }

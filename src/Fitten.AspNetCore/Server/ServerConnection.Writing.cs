@@ -21,11 +21,11 @@ internal sealed partial class ServerConnection
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                int written = 0;
+                long written = 0;
                 while (reader.TryRead(out var item))
                 {
+                    written += QueueCost(item);
                     Write(item);
-                    written++;
                 }
 
                 OnFramesWritten(written);

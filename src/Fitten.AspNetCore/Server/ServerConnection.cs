@@ -168,7 +168,7 @@ internal sealed partial class ServerConnection
 
     private void Enqueue(in Outbound item)
     {
-        Interlocked.Increment(ref _queuedFrames);
+        Interlocked.Add(ref _queuedBytes, QueueCost(item));
         if (!_outbound.Writer.TryWrite(item))
         {
             // The connection is closing and its writer is gone; a call's pooled state goes back anyway.

@@ -6,11 +6,13 @@ namespace Fitten.Client;
 public sealed class FittenChannelOptions
 {
     /// <summary>
-    /// Connections kept to the endpoint; calls are spread over them. Default: 2. One multiplexed connection
-    /// already carries many calls, a second keeps one slow reader or writer from stalling all of them.
-    /// Range 1 to 64.
+    /// Connections kept to the endpoint; calls are spread over them round-robin. Default: 1, as in gRPC. One
+    /// multiplexed connection carries thousands of calls, and every call it carries makes each send and each
+    /// wake-up do more work: on the 2-core benchmark machine one connection served 1.5–1.8× the calls/s of two
+    /// at 64 callers (docs/benchmarks.md). Raise it for very large messages or when one connection's
+    /// bandwidth is the limit. Range 1 to 64.
     /// </summary>
-    public int ConnectionsPerEndpoint { get; set; } = 2;
+    public int ConnectionsPerEndpoint { get; set; } = 1;
 
     /// <summary>Timeout of calls that set none. Default: infinite (as in gRPC); set one per client in production.</summary>
     public TimeSpan DefaultTimeout { get; set; } = Timeout.InfiniteTimeSpan;

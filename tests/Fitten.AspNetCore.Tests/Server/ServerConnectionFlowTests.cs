@@ -25,30 +25,24 @@ public class ServerConnectionFlowTests
     }
 
     [Fact]
-    public async Task ClientSendsWithoutReading_ServerStopsReadingThenClosesStalledPeer_OthersUnaffected()
+    public async Task ClientCallsWithoutReading_ServerStopsReadingThenClosesStalledPeer_OthersUnaffected()
     {
         var logs = new CapturingLoggerProvider();
         await using var server = await FittenTestServer.StartAsync(o => o.Limits.FrameReadTimeout = TimeSpan.FromMilliseconds(500), logs: logs);
         await using var good = await WellBehavedClient.StartAsync(server);
         await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint);
-        var ping = RawFittenConnection.Frame(FrameType.Ping, FrameFlags.None, 0, new byte[8]);
-        var burst = Enumerable.Repeat(ping, 1000).SelectMany(f => f).ToArray();
+        var payload = new byte[256 * 1024];
 
-        // Flood pings and never read the pongs. Bounded: at most 2,000 bursts (36 MB) or 20 s; each send may block
-        // once TCP windows fill, which is the server's backpressure working.
-        var until = DateTime.UtcNow.AddSeconds(20);
-        for (int i = 0; i < 2000 && DateTime.UtcNow < until; i++)
+        // Send 256 KiB echo requests and never read the answers. Bounded: at most 400 requests (100 MB) or 30 s;
+        // a send that blocks (TCP windows full because the server stopped reading) ends the flood.
+        var until = DateTime.UtcNow.AddSeconds(30);
+        for (uint i = 0; i < 400 && DateTime.UtcNow < until; i++)
         {
             try
             {
-                await raw.SendAsync(burst).WaitAsync(TimeSpan.FromSeconds(2));
+                await raw.SendRequestAsync(1 + i, "test.echo/Echo", payload).WaitAsync(TimeSpan.FromSeconds(2));
             }
             catch (Exception ex) when (ex is TimeoutException or SocketException or ObjectDisposedException)
-            {
-                break;
-            }
-
-            if (logs.Records.Any(r => r.Message.Contains("StalledPeer", StringComparison.Ordinal)))
             {
                 break;
             }
