@@ -34,7 +34,7 @@ Console.WriteLine($"Echo            -> \"{Encoding.UTF8.GetString(reply)}\"");
 
 var calls = Enumerable.Range(0, 1000).Select(i => channel.InvokeAsync(echo, BitConverter.GetBytes(i)).AsTask());
 var replies = await Task.WhenAll(calls);
-Console.WriteLine($"1000 concurrent -> {replies.Select((r, i) => BitConverter.ToInt32(r) == i).Count(ok => ok)} answered correctly over {channel.OpenConnections} connections");
+Console.WriteLine($"1000 concurrent -> {replies.Select((r, i) => BitConverter.ToInt32(r) == i).Count(ok => ok)} answered correctly over {channel.OpenConnections} multiplexed connection(s)");
 
 try
 {

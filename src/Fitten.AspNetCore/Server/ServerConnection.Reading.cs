@@ -15,7 +15,7 @@ internal sealed partial class ServerConnection
             var buffer = result.Buffer;
             if (result.IsCanceled)
             {
-                await WriteGoAwayNowAsync().ConfigureAwait(false);
+                // Aborted (timeout) while waiting for the preface: the abort has queued its goaway.
                 return false;
             }
 
@@ -33,9 +33,7 @@ internal sealed partial class ServerConnection
 
                 if (preface[7] != FittenProtocol.Version)
                 {
-                    _abort = (GoAwayCode.UnsupportedVersion, $"protocol version {preface[7]} is not supported; this server speaks version {FittenProtocol.Version}");
-                    Log.ConnectionAborted(_logger, ConnectionId, _abort.Value.Code, _abort.Value.Message);
-                    await WriteGoAwayNowAsync().ConfigureAwait(false);
+                    Abort(GoAwayCode.UnsupportedVersion, $"protocol version {preface[7]} is not supported; this server speaks version {FittenProtocol.Version}");
                     return false;
                 }
 
@@ -96,6 +94,9 @@ internal sealed partial class ServerConnection
                     Volatile.Write(ref _partialSinceTicks, now);
                 }
 
+                // Answers this batch produced on the read loop (refusals, pongs, acks) go out together. Not awaited:
+                // if the flush has to wait for the client, reading goes on (backpressure is the watermark's job).
+                _ = SendQueuedAsync();
                 if (result.IsCompleted)
                 {
                     return true;

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
+using Microsoft.AspNetCore.Connections;
 using Fitten.Protocol;
 
 namespace Fitten.AspNetCore.Server;
@@ -10,16 +12,32 @@ internal sealed partial class ServerConnection
     // Upper bound of a status message on the wire; longer ones are cut (they are for people, not programs).
     private const int MaxStatusMessageBytes = 1024;
 
+    private int _sending;
+    private bool _outputGone;
+
     /// <summary>
-    /// The only writer of the transport: drains the queue into the pipe and flushes once per batch, so calls that
-    /// complete together leave in one send.
+    /// Writes what is queued, on the calling thread, unless another thread is already writing (then that thread
+    /// writes this frame too): a handler that finishes on an idle connection sends its own response with no hop
+    /// to a writer thread, and responses that finish together are coalesced into one flush by whoever writes.
     /// </summary>
-    private async Task WriteLoopAsync()
+    private ValueTask SendQueuedAsync()
+        => Interlocked.CompareExchange(ref _sending, 1, 0) == 0 ? WriteWhileQueuedAsync() : default;
+
+    /// <summary>Queues a frame and starts writing it (from any thread but the read loop, which batches).</summary>
+    private void Post(in Outbound item)
+    {
+        Enqueue(item);
+        _ = SendQueuedAsync();
+    }
+
+    /// <summary>Runs while holding the write path; releases it when the queue is empty (re-checking for a race).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteWhileQueuedAsync()
     {
         var reader = _outbound.Reader;
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
                 long written = 0;
                 while (reader.TryRead(out var item))
@@ -28,30 +46,74 @@ internal sealed partial class ServerConnection
                     Write(item);
                 }
 
-                OnFramesWritten(written);
-
-                var flush = await _output.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted || flush.IsCanceled)
+                if (written > 0)
                 {
-                    break;
+                    var flush = await _output.FlushAsync().ConfigureAwait(false);
+                    OnFramesWritten(written);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        OnOutputGone();
+                        return;
+                    }
+                }
+
+                Volatile.Write(ref _sending, 0);
+
+                // A frame queued after the last TryRead but before the release would otherwise wait for the next post.
+                if (!reader.TryPeek(out _) || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+                {
+                    return;
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or OperationCanceledException)
         {
-            // The transport is gone; what is left in the queue is dropped below.
+            OnOutputGone();
         }
-        finally
+    }
+
+    /// <summary>
+    /// The transport cannot be written any more. The write path stays taken for good; queued frames give back
+    /// their pooled calls, and later ones are refused at the queue.
+    /// </summary>
+    private void OnOutputGone()
+    {
+        Volatile.Write(ref _outputGone, true);
+        _outbound.Writer.TryComplete();
+        while (_outbound.Reader.TryRead(out var item))
         {
-            _outbound.Writer.TryComplete();
-            while (reader.TryRead(out var item))
+            item.Call?.Return();
+        }
+
+        // Nothing more will be written: release a read loop waiting for the queue to drain.
+        Interlocked.Exchange(ref _writerCaughtUp, null)?.TrySetResult();
+    }
+
+    /// <summary>
+    /// At the end of the connection: write what is still queued (a goaway, last responses), bounded in time;
+    /// a client that stopped reading would otherwise hold the last flush forever, so then the transport is cut.
+    /// </summary>
+    private async Task CloseOutputAsync()
+    {
+        _outbound.Writer.TryComplete();
+        long deadline = Environment.TickCount64 + (long)OutputCloseTimeout.TotalMilliseconds;
+        while (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+        {
+            if (Volatile.Read(ref _outputGone))
             {
-                item.Call?.Return();
+                return;
             }
 
-            // Nothing more will be written: release a read loop waiting for the queue to drain.
-            Interlocked.Exchange(ref _writerCaughtUp, null)?.TrySetResult();
+            if (Environment.TickCount64 > deadline)
+            {
+                _context.Abort(new ConnectionAbortedException("The client did not read the connection's last frames."));
+                return;
+            }
+
+            await Task.Delay(5).ConfigureAwait(false);
         }
+
+        await WriteWhileQueuedAsync().ConfigureAwait(false);
     }
 
     private void Write(in Outbound item)
@@ -159,15 +221,5 @@ internal sealed partial class ServerConnection
         Encoding.UTF8.GetEncoder().Convert(text, destination, flush: true, out _, out int written, out _);
         destination[written..].Fill((byte)' ');
         return destination.Length;
-    }
-
-    /// <summary>Before the writer loop runs (bad version, early abort): write the goaway directly and flush.</summary>
-    private async Task WriteGoAwayNowAsync()
-    {
-        if (_abort is { } abort)
-        {
-            WriteGoAway(0, abort.Code, abort.Message);
-            await _output.FlushAsync().ConfigureAwait(false);
-        }
     }
 }

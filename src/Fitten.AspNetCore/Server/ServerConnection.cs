@@ -51,7 +51,7 @@ internal sealed partial class ServerConnection
 
     public string? Peer { get; }
 
-    private TimeSpan WriterCloseTimeout => _limits.FrameReadTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromSeconds(30) : _limits.FrameReadTimeout;
+    private TimeSpan OutputCloseTimeout => _limits.FrameReadTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromSeconds(30) : _limits.FrameReadTimeout;
 
     public string ConnectionId => _context.ConnectionId;
 
@@ -68,7 +68,6 @@ internal sealed partial class ServerConnection
         _timer = new Timer(static state => ((ServerConnection)state!).OnTick(), this, period, period);
         var closeRequested = _context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
         using var shutdown = closeRequested.UnsafeRegister(static state => ((ServerConnection)state!).BeginDrain("server shutting down"), this);
-        Task writer = Task.CompletedTask;
         try
         {
             if (!await ReadPrefaceAsync().ConfigureAwait(false))
@@ -76,8 +75,7 @@ internal sealed partial class ServerConnection
                 return;
             }
 
-            writer = WriteLoopAsync();
-            Enqueue(new Outbound(FrameType.Settings, FrameFlags.None, 0, null));
+            Post(new Outbound(FrameType.Settings, FrameFlags.None, 0, null));
             if (await ReadLoopAsync().ConfigureAwait(false))
             {
                 // The client closed its sending side but may still be reading: finish what it asked for first.
@@ -89,13 +87,7 @@ internal sealed partial class ServerConnection
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
             CancelAll();
-            _outbound.Writer.TryComplete();
-            // A client that stopped reading would keep the last flush waiting forever: bound it, then cut the transport.
-            if (await Task.WhenAny(writer, Task.Delay(WriterCloseTimeout)).ConfigureAwait(false) != writer)
-            {
-                _context.Abort(new ConnectionAbortedException("The client did not read the connection's last frames."));
-                await writer.ConfigureAwait(false);
-            }
+            await CloseOutputAsync().ConfigureAwait(false);
             if (FittenTelemetry.ServerConnections.Enabled)
             {
                 FittenTelemetry.ServerConnections.Add(-1);
@@ -121,7 +113,7 @@ internal sealed partial class ServerConnection
         }
 
         Log.Draining(_logger, ConnectionId, last, reason);
-        Enqueue(Outbound.GoAway(last, GoAwayCode.NoError, reason));
+        Post(Outbound.GoAway(last, GoAwayCode.NoError, reason));
         if (idle)
         {
             _drained.TrySetResult();
@@ -157,7 +149,8 @@ internal sealed partial class ServerConnection
             drained = _draining && _active.Count == 0;
         }
 
-        Enqueue(new Outbound(FrameType.Response, FrameFlags.EndStream, call.StreamId, call));
+        // Written on this (the handler's) thread when no other thread is writing: no hop to a writer thread.
+        Post(new Outbound(FrameType.Response, FrameFlags.EndStream, call.StreamId, call));
         if (drained)
         {
             _drained.TrySetResult();
@@ -192,7 +185,7 @@ internal sealed partial class ServerConnection
         }
 
         Log.ConnectionAborted(_logger, ConnectionId, code, message);
-        Enqueue(Outbound.GoAway(last, code, message));
+        Post(Outbound.GoAway(last, code, message));
         _input.CancelPendingRead();
     }
 

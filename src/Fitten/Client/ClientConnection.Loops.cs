@@ -10,79 +10,6 @@ internal sealed partial class ClientConnection
     /// <summary>The largest request frame payload the server takes (its settings; the documented default until they arrive).</summary>
     public int PeerMaxFrameSize => Volatile.Read(ref _peerMaxFrameSize);
 
-    private async Task WriteLoopAsync()
-    {
-        var reader = _outbound.Reader;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
-        Exception? error = null;
-        try
-        {
-            FittenProtocol.WritePreface(buffer);
-            int used = FittenProtocol.PrefaceLength;
-            while (true)
-            {
-                while (reader.TryRead(out var item))
-                {
-                    int size = FrameHeader.Size + PayloadLength(item);
-                    if (size > buffer.Length - used)
-                    {
-                        await SendAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
-                        used = 0;
-                    }
-
-                    if (size > buffer.Length)
-                    {
-                        // A frame larger than the coalescing buffer goes out on its own: header, then the request bytes.
-                        new FrameHeader(size - FrameHeader.Size, item.Type, item.Flags, item.StreamId).Write(buffer);
-                        await SendAsync(buffer.AsMemory(0, FrameHeader.Size)).ConfigureAwait(false);
-                        await SendAsync(item.Call!.Request.WrittenMemory).ConfigureAwait(false);
-                        item.Call.Release();
-                        continue;
-                    }
-
-                    used += Encode(buffer.AsSpan(used), item);
-                    item.Call?.Release();
-                }
-
-                if (used > 0)
-                {
-                    await SendAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
-                    used = 0;
-                }
-
-                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception ex)
-        {
-            error = ex;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        Close(error);
-
-        // Calls still queued never reached the wire; drop the writer's references to them.
-        while (reader.TryRead(out var item))
-        {
-            item.Call?.Release();
-        }
-    }
-
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> data)
-    {
-        while (!data.IsEmpty)
-        {
-            int sent = await _socket.SendAsync(data, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
-            data = data[sent..];
-        }
-    }
-
     private static int PayloadLength(in Outbound item) => item.Type switch
     {
         FrameType.Request => item.Call!.Request.WrittenCount,
@@ -180,7 +107,7 @@ internal sealed partial class ClientConnection
 
                     Span<byte> data = stackalloc byte[8];
                     payload.CopyTo(data);
-                    _outbound.Writer.TryWrite(new Outbound(FrameType.Ping, FrameFlags.Ack, 0, null, BinaryPrimitives.ReadUInt64BigEndian(data)));
+                    Post(new Outbound(FrameType.Ping, FrameFlags.Ack, 0, null, BinaryPrimitives.ReadUInt64BigEndian(data)));
                 }
 
                 return true;
@@ -286,7 +213,7 @@ internal sealed partial class ClientConnection
             }
         }
 
-        _outbound.Writer.TryWrite(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null, 0));
+        Post(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null, 0));
     }
 
     private bool OnGoAway(in ReadOnlySequence<byte> payload)

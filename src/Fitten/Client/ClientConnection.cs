@@ -15,8 +15,6 @@ namespace Fitten.Client;
 /// </summary>
 internal sealed partial class ClientConnection
 {
-    // Frames queued by callers are copied into this buffer and sent together: one syscall for many small calls.
-    private const int SendBufferSize = 64 * 1024;
 
     private readonly Socket _socket;
     private readonly PipeReader _input;
@@ -105,8 +103,7 @@ internal sealed partial class ClientConnection
             FittenTelemetry.ClientConnections.Add(1);
         }
 
-        _outbound.Writer.TryWrite(new Outbound(FrameType.Settings, FrameFlags.None, 0, null, 0));
-        _ = Task.Run(WriteLoopAsync);
+        Post(new Outbound(FrameType.Settings, FrameFlags.None, 0, null, 0));
         _ = Task.Run(ReadLoopAsync);
     }
 
@@ -162,6 +159,10 @@ internal sealed partial class ClientConnection
         {
             Close(null);
         }
+        else
+        {
+            SendInBackground();
+        }
     }
 
     /// <summary>Stops taking calls, lets in-flight ones finish, then closes.</summary>
@@ -203,6 +204,7 @@ internal sealed partial class ClientConnection
         }
 
         _outbound.Writer.TryComplete();
+        ReleaseUnsentIfIdle();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);

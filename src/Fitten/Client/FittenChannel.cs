@@ -120,6 +120,7 @@ public sealed class FittenChannel : IAsyncDisposable
                     connection.Abandon(call, call.Terminal);
                 }
 
+                await connection.SendQueuedAsync().ConfigureAwait(false);
                 await new ValueTask(call, call.Version).ConfigureAwait(false);
                 if (call.NotProcessed && call.Terminal == StatusCode.OK && attempt < _options.MaxTransparentRetries)
                 {
