@@ -12,6 +12,7 @@ internal sealed partial class ServerConnection
     // Upper bound of a status message on the wire; longer ones are cut (they are for people, not programs).
     private const int MaxStatusMessageBytes = 1024;
 
+    private readonly WriteWorkItem _writeWorkItem;
     private int _sending;
     private bool _outputGone;
 
@@ -23,11 +24,33 @@ internal sealed partial class ServerConnection
     private ValueTask SendQueuedAsync()
         => Interlocked.CompareExchange(ref _sending, 1, 0) == 0 ? WriteWhileQueuedAsync() : default;
 
-    /// <summary>Queues a frame and starts writing it (from any thread but the read loop, which batches).</summary>
+    /// <summary>
+    /// Queues a frame and gets it written: on this thread when no other call is running on the connection (a
+    /// serial caller's response leaves with no hop), else from a pool thread that writes the batch the other calls
+    /// are about to add to (measured: writing each response inline under load cut calls/s by more than half).
+    /// </summary>
     private void Post(in Outbound item)
     {
         Enqueue(item);
-        _ = SendQueuedAsync();
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+        {
+            return;
+        }
+
+        if (_active.Count == 0)
+        {
+            _ = WriteWhileQueuedAsync();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_writeWorkItem, preferLocal: false);
+        }
+    }
+
+    /// <summary>Writes the queue from a pool thread while holding the write path; one per connection.</summary>
+    private sealed class WriteWorkItem(ServerConnection connection) : IThreadPoolWorkItem
+    {
+        public void Execute() => _ = connection.WriteWhileQueuedAsync();
     }
 
     /// <summary>Runs while holding the write path; releases it when the queue is empty (re-checking for a race).</summary>

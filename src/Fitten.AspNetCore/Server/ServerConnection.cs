@@ -46,6 +46,7 @@ internal sealed partial class ServerConnection
         _options = options;
         _limits = options.Limits;
         _logger = logger;
+        _writeWorkItem = new WriteWorkItem(this);
         Peer = context.RemoteEndPoint?.ToString();
     }
 

@@ -14,6 +14,7 @@ internal sealed partial class ClientConnection
     private const int MaxRoundsPerCaller = 8;
 
     private readonly byte[] _sendBuffer = new byte[SendBufferSize];
+    private readonly SendWorkItem _sendWorkItem;
     private bool _prefaceSent;
     private int _sending;
 
@@ -24,7 +25,23 @@ internal sealed partial class ClientConnection
     /// share of sending is done; failures close the connection, which completes the affected calls.
     /// </summary>
     public ValueTask SendQueuedAsync()
-        => Interlocked.CompareExchange(ref _sending, 1, 0) == 0 ? SendWhileQueuedAsync() : default;
+    {
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+        {
+            return default;
+        }
+
+        // Alone on the connection (a serial caller): send now, on this thread. With other calls in flight, more
+        // frames are about to be queued: let a pool thread send them in one batch (measured: inline sends under
+        // load cut calls/s by more than half, each send then carrying only a frame or two).
+        if (_pending.Count <= 1)
+        {
+            return SendWhileQueuedAsync();
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(_sendWorkItem, preferLocal: false);
+        return default;
+    }
 
     /// <summary>Queues a connection-level frame (settings, ping ack) and makes sure it goes out.</summary>
     private void Post(in Outbound item)
@@ -38,7 +55,7 @@ internal sealed partial class ClientConnection
     {
         if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
         {
-            _ = Task.Run(() => SendWhileQueuedAsync().AsTask());
+            ThreadPool.UnsafeQueueUserWorkItem(_sendWorkItem, preferLocal: false);
         }
     }
 
@@ -97,7 +114,7 @@ internal sealed partial class ClientConnection
 
                 if (round >= MaxRoundsPerCaller)
                 {
-                    _ = Task.Run(() => SendWhileQueuedAsync().AsTask());
+                    ThreadPool.UnsafeQueueUserWorkItem(_sendWorkItem, preferLocal: false);
                     return;
                 }
             }
@@ -134,5 +151,11 @@ internal sealed partial class ClientConnection
             int sent = await _socket.SendAsync(data, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
             data = data[sent..];
         }
+    }
+
+    /// <summary>Sends the queue from a pool thread while holding the send path; one per connection, so queuing it allocates nothing.</summary>
+    private sealed class SendWorkItem(ClientConnection connection) : IThreadPoolWorkItem
+    {
+        public void Execute() => _ = connection.SendWhileQueuedAsync();
     }
 }

@@ -35,6 +35,7 @@ internal sealed partial class ClientConnection
     {
         _socket = socket;
         _limits = limits;
+        _sendWorkItem = new SendWorkItem(this);
         EndPoint = endPoint;
         _input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false), new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024));
     }
