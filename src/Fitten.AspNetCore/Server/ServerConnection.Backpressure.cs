@@ -23,7 +23,8 @@ internal sealed partial class ServerConnection
     private async Task<bool> WaitForWriterAsync()
     {
         var caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _writerCaughtUp, caughtUp);
+        // Full fence before reading the queue size (the writer does the mirror image), so neither misses the other.
+        Interlocked.Exchange(ref _writerCaughtUp, caughtUp);
         if (Volatile.Read(ref _queuedBytes) <= QueueLowWatermark || _outbound.Reader.Completion.IsCompleted)
         {
             caughtUp.TrySetResult();

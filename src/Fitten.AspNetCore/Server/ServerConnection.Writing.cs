@@ -80,7 +80,9 @@ internal sealed partial class ServerConnection
                     }
                 }
 
-                Volatile.Write(ref _sending, 0);
+                // A full fence, not a volatile write: the release must be visible before the queue is peeked below,
+                // or a poster that queued meanwhile and saw the path taken would be missed by both (lost wake-up).
+                Interlocked.Exchange(ref _sending, 0);
 
                 // A frame queued after the last TryRead but before the release would otherwise wait for the next post.
                 if (!reader.TryPeek(out _) || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
