@@ -40,7 +40,17 @@ run.Phase = LoadRun.Measure;
 await Task.WhenAny(Task.WhenAll(callers), Task.Delay(options.Duration));
 run.Phase = LoadRun.Stop;
 double seconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
-await Task.WhenAll(callers);
+// Bounded: a call that never completes is a bug to report, not a reason to hang the whole benchmark.
+try
+{
+    await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(30));
+}
+catch (TimeoutException)
+{
+    int stuck = callers.Count(c => !c.IsCompleted);
+    await Console.Error.WriteLineAsync($"{stuck} of {callers.Length} callers still waiting for a call 30 s after the run ended.");
+    return 3;
+}
 
 long completedAfter = run.Completed;
 long clientBytesAfter = GC.GetTotalAllocatedBytes(precise: true);
@@ -68,6 +78,7 @@ Console.WriteLine(FormattableString.Invariant(
 // One line for bench/run-rpc.sh to parse: key=value, invariant culture, no units.
 Console.WriteLine(FormattableString.Invariant(
     $"RESULT target={options.Target} concurrency={options.Concurrency} calls_per_s={latencies.TotalCount / seconds:F0} p50_us={Us(50):F1} p99_us={Us(99):F1} p999_us={Us(99.9):F1} client_bytes={clientPerCall:F0} server_bytes={serverPerCall:F0} message_bytes={messageBytes}"));
+return 0;
 
 static void ThrowIfCallersFailed(Task[] callers)
 {
