@@ -1,0 +1,3 @@
+using Fitten.Cli;
+
+return await FittenCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
