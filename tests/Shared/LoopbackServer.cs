@@ -23,6 +23,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
     private long _stallAtRequest = long.MaxValue;
     private long _stallUntil;
     private TimeSpan _stallFor;
+    private long _stalled;
 
     private LoopbackServer(WebApplication app) => _app = app;
 
@@ -33,6 +34,9 @@ internal sealed class LoopbackServer : IAsyncDisposable
     public ConcurrentQueue<string> TraceParents { get; } = new();
 
     public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>Requests that waited for the armed stall.</summary>
+    public long StalledRequests => Interlocked.Read(ref _stalled);
 
     public Uri Url(string path) => new(BaseUri, path);
 
@@ -77,6 +81,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
         var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until);
         if (wait > TimeSpan.Zero)
         {
+            Interlocked.Increment(ref _stalled);
             await Task.Delay(wait);
         }
 

@@ -24,6 +24,7 @@ public sealed partial class BenchRun
     private readonly long _timeoutTicks;
     private readonly long _oneMillisecond = Stopwatch.Frequency / 1000;
     private readonly DateTimeOffset _startedAt;
+    private readonly bool _counted;
     private long _budget;
     private int _phase;
 
@@ -37,6 +38,7 @@ public sealed partial class BenchRun
         _lateTicks = Timeline.ToTicks(scenario.LateStartTolerance);
         _timeoutTicks = Timeline.ToTicks(scenario.RequestTimeout);
         _budget = scenario.Requests ?? long.MaxValue;
+        _counted = scenario.Requests is not null;
         _workers = new Worker[scenario.EffectiveConnections];
         for (var i = 0; i < _workers.Length; i++)
         {
@@ -154,7 +156,9 @@ public sealed partial class BenchRun
             }
 
             var measured = intended >= _timeline.MeasureStart;
-            if (measured && Interlocked.Decrement(ref _budget) < 0)
+
+            // Only a counted run touches the shared budget: an interlocked write per request bounces a cache line.
+            if (measured && _counted && Interlocked.Decrement(ref _budget) < 0)
             {
                 break;
             }
@@ -187,8 +191,9 @@ public sealed partial class BenchRun
             }
             else
             {
-                // Latency runs from the intended send time; a request sent a little early is timed from when it was sent.
-                recorder.Record(outcome, Math.Max(intended, now), end, now - intended > _lateTicks, trace);
+                // Latency runs from the intended send time, so a late start counts its wait (the coordinated-omission
+                // correction); a request sent a little early (timer granularity) is timed from when it was sent.
+                recorder.Record(outcome, Math.Min(intended, now), end, now - intended > _lateTicks, trace);
             }
 
             if (outcome.ErrorKind is ErrorKinds.Connect)

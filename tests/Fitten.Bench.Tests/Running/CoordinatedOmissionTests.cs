@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Fitten.Bench.Http;
 using Fitten.Bench.Load;
 using Fitten.Bench.Running;
@@ -12,7 +13,7 @@ namespace Fitten.Bench.Tests.Running;
 /// counts, so p99 and max show the freeze. Rates, counts and bounds are chosen with wide margins so a busy
 /// 2-core machine cannot flip the outcome.
 /// </summary>
-public sealed class CoordinatedOmissionTests
+public sealed class CoordinatedOmissionTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(1);
 
@@ -32,6 +33,8 @@ public sealed class CoordinatedOmissionTests
             Duration = TimeSpan.FromSeconds(4),
         });
 
+        Describe(result);
+        output.WriteLine($"server: {server.StalledRequests} requests waited for the stall");
         Assert.Equal(800, result.Requests);
         Assert.Equal(server.Requests, result.Requests);
         Assert.True(result.Latency.P99 >= TimeSpan.FromMilliseconds(500), $"open-model p99 {result.Latency.P99} should show the 1 s stall");
@@ -51,6 +54,8 @@ public sealed class CoordinatedOmissionTests
             Duration = TimeSpan.FromSeconds(4),
         });
 
+        Describe(result);
+
         // Only the 2 requests in flight saw the stall: the max shows it, the percentiles do not.
         Assert.True(result.Requests > 3_000, $"a loopback run of 3 s should make thousands of requests, got {result.Requests}");
         Assert.True(result.Latency.Max >= TimeSpan.FromMilliseconds(800), $"closed-model max {result.Latency.Max}");
@@ -65,5 +70,14 @@ public sealed class CoordinatedOmissionTests
         }
 
         Assert.True(worst < best * 0.75, $"lost throughput: worst second {worst}, best second {best}");
+    }
+
+    private void Describe(Measurement.BenchResult result)
+    {
+        output.WriteLine($"requests {result.Requests}, late starts {result.LateStarts}, p50 {result.Latency.P50}, p99 {result.Latency.P99}, max {result.Latency.Max}");
+        foreach (var s in result.Seconds)
+        {
+            output.WriteLine($"  second {s.Second}: {s.Requests} requests, p99 {s.P99}, max {s.Max}");
+        }
     }
 }

@@ -10,14 +10,14 @@ namespace Fitten.Bench.Http.Internal;
 internal sealed partial class HttpConnection
 {
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<RequestOutcome> ReadResponseAsync(Socket socket, CancellationToken cancellationToken)
+    private async ValueTask<RequestOutcome> ReadResponseAsync(Socket socket)
     {
         while (true)
         {
             int headerEnd;
             while ((headerEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8)) < 0)
             {
-                if (_end - _start > MaxHeaderBytes || !await FillAsync(socket, cancellationToken).ConfigureAwait(false))
+                if (_end - _start > MaxHeaderBytes || !await FillAsync(socket).ConfigureAwait(false))
                 {
                     Close();
                     return RequestOutcome.Failure(_end - _start > MaxHeaderBytes ? ErrorKinds.Protocol : ErrorKinds.Connection);
@@ -44,16 +44,16 @@ internal sealed partial class HttpConnection
             }
             else if (head.Chunked)
             {
-                complete = await SkipChunkedAsync(socket, cancellationToken).ConfigureAwait(false);
+                complete = await SkipChunkedAsync(socket).ConfigureAwait(false);
             }
             else if (head.ContentLength >= 0)
             {
-                complete = await SkipAsync(socket, head.ContentLength, cancellationToken).ConfigureAwait(false);
+                complete = await SkipAsync(socket, head.ContentLength).ConfigureAwait(false);
             }
             else
             {
                 // No framing: the body ends when the server closes the connection.
-                while (await FillAsync(socket, cancellationToken).ConfigureAwait(false))
+                while (await FillAsync(socket).ConfigureAwait(false))
                 {
                     _start = _end;
                 }
@@ -77,9 +77,39 @@ internal sealed partial class HttpConnection
         }
     }
 
+    /// <summary>
+    /// Completes the response from what is already buffered when it is all there and framed by Content-Length (or
+    /// has no body): the common case for small responses. Leaves the buffer untouched otherwise.
+    /// </summary>
+    private bool TryReadBufferedResponse(out RequestOutcome outcome)
+    {
+        outcome = default;
+        var buffered = _buffer.AsSpan(_start, _end - _start);
+        var headerEnd = buffered.IndexOf("\r\n\r\n"u8);
+        if (headerEnd < 0 || !TryParseHead(buffered[..(headerEnd + 2)], out var head) || head.Status < 200 || head.Chunked)
+        {
+            return false;
+        }
+
+        var body = _template.IsHead || head.Status is 204 or 304 ? 0 : head.ContentLength;
+        if (body < 0 || headerEnd + 4 + body > buffered.Length)
+        {
+            return false;
+        }
+
+        _start += headerEnd + 4 + (int)body;
+        if (head.Close)
+        {
+            Close();
+        }
+
+        outcome = head.Status >= 400 ? RequestOutcome.ErrorResponse(ErrorKinds.ForHttpStatus(head.Status)) : RequestOutcome.Success;
+        return true;
+    }
+
     /// <summary>Reads more bytes into the buffer; false when the peer closed the connection.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FillAsync(Socket socket, CancellationToken cancellationToken)
+    private async ValueTask<bool> FillAsync(Socket socket)
     {
         if (_start == _end)
         {
@@ -99,13 +129,13 @@ internal sealed partial class HttpConnection
             }
         }
 
-        var read = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var read = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
         _end += read;
         return read > 0;
     }
 
     /// <summary>Skips <paramref name="count"/> body bytes, from the buffer first, then from the socket.</summary>
-    private async ValueTask<bool> SkipAsync(Socket socket, long count, CancellationToken cancellationToken)
+    private async ValueTask<bool> SkipAsync(Socket socket, long count)
     {
         while (true)
         {
@@ -117,7 +147,7 @@ internal sealed partial class HttpConnection
                 return true;
             }
 
-            if (!await FillAsync(socket, cancellationToken).ConfigureAwait(false))
+            if (!await FillAsync(socket).ConfigureAwait(false))
             {
                 return false;
             }
@@ -125,11 +155,11 @@ internal sealed partial class HttpConnection
     }
 
     /// <summary>Skips a chunked body: size lines, data, and trailers up to the final empty line.</summary>
-    private async ValueTask<bool> SkipChunkedAsync(Socket socket, CancellationToken cancellationToken)
+    private async ValueTask<bool> SkipChunkedAsync(Socket socket)
     {
         while (true)
         {
-            var line = await ReadLineAsync(socket, cancellationToken).ConfigureAwait(false);
+            var line = await ReadLineAsync(socket).ConfigureAwait(false);
             if (line < 0 || !TryParseChunkSize(_buffer.AsSpan(_start, line), out var size))
             {
                 return false;
@@ -141,7 +171,7 @@ internal sealed partial class HttpConnection
                 // Trailers, if any, end with an empty line.
                 while (true)
                 {
-                    line = await ReadLineAsync(socket, cancellationToken).ConfigureAwait(false);
+                    line = await ReadLineAsync(socket).ConfigureAwait(false);
                     if (line < 0)
                     {
                         return false;
@@ -156,7 +186,7 @@ internal sealed partial class HttpConnection
             }
 
             // The chunk's data and its closing CRLF.
-            if (!await SkipAsync(socket, size + 2, cancellationToken).ConfigureAwait(false))
+            if (!await SkipAsync(socket, size + 2).ConfigureAwait(false))
             {
                 return false;
             }
@@ -164,12 +194,12 @@ internal sealed partial class HttpConnection
     }
 
     /// <summary>Waits for a CRLF-terminated line at the buffer's start; returns its length without the CRLF, or -1.</summary>
-    private async ValueTask<int> ReadLineAsync(Socket socket, CancellationToken cancellationToken)
+    private async ValueTask<int> ReadLineAsync(Socket socket)
     {
         int index;
         while ((index = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8)) < 0)
         {
-            if (_end - _start > MaxHeaderBytes || !await FillAsync(socket, cancellationToken).ConfigureAwait(false))
+            if (_end - _start > MaxHeaderBytes || !await FillAsync(socket).ConfigureAwait(false))
             {
                 return -1;
             }

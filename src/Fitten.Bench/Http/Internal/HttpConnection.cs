@@ -27,6 +27,9 @@ internal sealed partial class HttpConnection : IRequestSender
     private int _start;
     private int _end;
     private Socket? _socket;
+    private CancellationToken _watchedToken;
+    private Socket? _watchedSocket;
+    private CancellationTokenRegistration _cancellation;
 
     public HttpConnection(HttpRequestTemplate template, EndPoint endPoint, TimeSpan connectTimeout)
     {
@@ -60,6 +63,7 @@ internal sealed partial class HttpConnection : IRequestSender
             }
         }
 
+        WatchCancellation(cancellationToken);
         ReadOnlyMemory<byte> request = _template.Plain;
         if (!trace.IsNone)
         {
@@ -69,34 +73,59 @@ internal sealed partial class HttpConnection : IRequestSender
 
         try
         {
+            // Socket calls get no token: a cancellable socket call registers and unregisters per call, which costs
+            // more than the request itself on loopback. Cancellation disposes the socket instead (WatchCancellation).
             while (!request.IsEmpty)
             {
-                var sent = await socket.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                var sent = await socket.SendAsync(request, SocketFlags.None).ConfigureAwait(false);
                 request = request[sent..];
             }
 
-            return await ReadResponseAsync(socket, cancellationToken).ConfigureAwait(false);
+            // Fast path: a small response arrives whole in one read and is parsed without another async layer.
+            if (await FillAsync(socket).ConfigureAwait(false) && TryReadBufferedResponse(out var outcome))
+            {
+                return outcome;
+            }
+
+            return await ReadResponseAsync(socket).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
-        {
-            // A late response could still arrive and be read as the next one's: this connection is done.
-            Close();
-            throw;
-        }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             Close();
+            cancellationToken.ThrowIfCancellationRequested();
             return RequestOutcome.Failure(ErrorKinds.Connection);
         }
-        catch (ObjectDisposedException)
+        finally
         {
-            Close();
-            return RequestOutcome.Failure(ErrorKinds.Connection);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // A late response could still arrive and be read as the next one's: this connection is done.
+                Close();
+            }
         }
+    }
+
+    /// <summary>
+    /// Arranges for the socket to be closed when <paramref name="cancellationToken"/> is cancelled. The engine
+    /// passes the same token request after request (a new one only after a timeout), so this registers once
+    /// per connection and token, not once per request.
+    /// </summary>
+    private void WatchCancellation(CancellationToken cancellationToken)
+    {
+        if (cancellationToken == _watchedToken && _watchedSocket == _socket)
+        {
+            return;
+        }
+
+        _cancellation.Dispose();
+        _watchedToken = cancellationToken;
+        _watchedSocket = _socket;
+        _cancellation = cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), _socket);
     }
 
     public ValueTask DisposeAsync()
     {
+        _cancellation.Dispose();
         Close();
         return ValueTask.CompletedTask;
     }
