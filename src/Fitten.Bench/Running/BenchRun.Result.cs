@@ -33,6 +33,11 @@ public sealed partial class BenchRun
             r.CopySlowestTo(slowest);
         }
 
+        if (_scenario.EffectiveDuration is { } planned)
+        {
+            _series.FoldTailInto((int)Math.Ceiling(planned.TotalSeconds));
+        }
+
         slowest.Sort(static (a, b) => b.Micros.CompareTo(a.Micros));
         var traces = new List<TraceSample>();
         for (var i = 0; i < Math.Min(SlowestTracesReported, slowest.Count); i++)

@@ -34,6 +34,31 @@ internal sealed class SecondSeries
         }
     }
 
+    /// <summary>
+    /// Merges buckets from <paramref name="seconds"/> on into the one before: the answers to requests still in
+    /// flight when a timed run ended land a few milliseconds past its last second, and a bucket of their own would
+    /// read as a throughput collapse at the end of every chart.
+    /// </summary>
+    public void FoldTailInto(int seconds)
+    {
+        lock (_gate)
+        {
+            while (seconds > 0 && _buckets.Count > seconds)
+            {
+                var tail = _buckets[^1];
+                _buckets.RemoveAt(_buckets.Count - 1);
+                var into = _buckets[^1];
+                into.Requests += tail.Requests;
+                into.Errors += tail.Errors;
+                if (tail.Latency is { } h)
+                {
+                    into.Latency ??= LatencyHistograms.CreateCoarse();
+                    into.Latency.Add(h);
+                }
+            }
+        }
+    }
+
     /// <summary>p99 of everything flushed so far, for the live display (lags by up to a second).</summary>
     public long P99SoFarMicros()
     {
