@@ -14,7 +14,8 @@ public static class Format
         {
             < 1_000 => us.ToString("0", CultureInfo.InvariantCulture) + "µs",
             < 10_000 => (us / 1_000).ToString("0.00", CultureInfo.InvariantCulture) + "ms",
-            < 1_000_000 => (us / 1_000).ToString("0.#", CultureInfo.InvariantCulture) + "ms",
+            < 100_000 => (us / 1_000).ToString("0.0", CultureInfo.InvariantCulture) + "ms",
+            < 1_000_000 => (us / 1_000).ToString("0", CultureInfo.InvariantCulture) + "ms",
             _ => (us / 1_000_000).ToString("0.00", CultureInfo.InvariantCulture) + "s",
         };
     }

@@ -69,9 +69,9 @@ public sealed partial class BenchRun
         }
 
         var phase = (BenchPhase)Volatile.Read(ref _phase);
-        if (phase == BenchPhase.Warmup && now >= _timeline.MeasureStart)
+        if (phase == BenchPhase.Warmup)
         {
-            phase = BenchPhase.Measuring;
+            phase = now >= _timeline.End ? BenchPhase.Draining : now >= _timeline.MeasureStart ? BenchPhase.Measuring : BenchPhase.Warmup;
         }
 
         var measured = now > _timeline.MeasureStart ? Stopwatch.GetElapsedTime(_timeline.MeasureStart, now) : TimeSpan.Zero;

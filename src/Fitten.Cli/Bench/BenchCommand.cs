@@ -256,6 +256,12 @@ internal static partial class BenchCommand
                 result.AddError("--body and --body-file cannot be combined");
             }
 
+            var target = result.GetResult(Target) is { Tokens.Count: > 0 } t ? t.Tokens[0].Value : string.Empty;
+            if (target.StartsWith("http", StringComparison.OrdinalIgnoreCase) && (result.GetResult(RpcRequest) is not null || result.GetResult(RpcRequestFile) is not null))
+            {
+                result.AddError("--request and --request-file are for rpc:// targets; an HTTP body is given with --body or --body-file");
+            }
+
             if (result.GetResult(Json) is not null && result.GetResult(Markdown) is not null)
             {
                 result.AddError("--json and --markdown both print on stdout: choose one");

@@ -85,7 +85,7 @@ internal static class ProgressDisplay
         var planned = p.PlannedDuration is { } d ? " / " + DurationParser.Format(d) : string.Empty;
         var clock = p.Phase == BenchPhase.Warmup ? p.Elapsed : p.MeasuredElapsed;
         table.AddRow(
-            p.Phase == BenchPhase.Warmup ? "[yellow]warm-up[/]" : p.Phase == BenchPhase.Completed ? "[green]done[/]" : "[blue]measuring[/]" + (run.Scenario.Load.IsStaged ? " stage " + (p.CurrentStage + 1).ToString(CultureInfo.InvariantCulture) : string.Empty),
+            p.Phase switch { BenchPhase.Warmup => "[yellow]warm-up[/]", BenchPhase.Completed => "[green]done[/]", BenchPhase.Draining => "[blue]draining[/]", _ => "[blue]measuring[/]" } + (run.Scenario.Load.IsStaged ? " stage " + (p.CurrentStage + 1).ToString(CultureInfo.InvariantCulture) : string.Empty),
             clock.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s" + planned,
             Format.Number(rate),
             Format.Number(p.Requests),

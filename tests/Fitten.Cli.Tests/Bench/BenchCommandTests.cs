@@ -26,6 +26,7 @@ public sealed class BenchCommandTests
     [InlineData("--stages", "10s:5x", "--stages")]
     [InlineData("--fail-if", "p99~5ms", "--fail-if")]
     [InlineData("--trace-sample", "2", "--trace-sample must be between 0 and 1")]
+    [InlineData("--request", "{}", "--request and --request-file are for rpc:// targets")]
     public async Task Bench_BadOption_ClearMessageAndExitCode1(string option, string value, string message)
     {
         var (exit, _, stderr) = await CliRunner.RunAsync("bench", "http://127.0.0.1:1/ping", option, value);
