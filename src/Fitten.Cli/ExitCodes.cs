@@ -17,4 +17,7 @@ internal static class ExitCodes
 
     /// <summary>The run completed but at least one <c>--fail-if</c> threshold was breached.</summary>
     public const int ThresholdBreached = 3;
+
+    /// <summary>Interrupted with Ctrl+C: what was measured until then is still reported (128 + SIGINT, the shell convention).</summary>
+    public const int Interrupted = 130;
 }

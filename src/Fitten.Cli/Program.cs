@@ -9,4 +9,7 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }
 
-return await FittenCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
+// Ctrl+C is handled by `fitten bench` itself (stop, then print what was measured), so System.CommandLine's own
+// handler, which would end the process with nothing printed, is turned off.
+var invocation = new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null };
+return await FittenCommand.Create().Parse(args).InvokeAsync(invocation).ConfigureAwait(false);

@@ -35,6 +35,9 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     public Uri BaseUri { get; private set; } = null!;
 
+    /// <summary>The last request to <c>/echo</c>: method, a header, body length.</summary>
+    public (string Method, string? Header, long BodyLength) LastEcho { get; private set; }
+
     /// <summary>Requests that waited for the armed stall.</summary>
     public long StalledRequests => Interlocked.Read(ref _stalled);
 
@@ -92,6 +95,35 @@ internal sealed class LoopbackServer : IAsyncDisposable
             await context.Response.WriteAsync("chunk-one;");
             await context.Response.Body.FlushAsync();
             await context.Response.WriteAsync("chunk-two");
+            return;
+        }
+
+        if (path == "/echo")
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            LastEcho = (context.Request.Method, context.Request.Headers["X-Fitten-Test"].ToString(), body.Length);
+            context.Response.ContentLength = 2;
+            await context.Response.Body.WriteAsync("ok"u8.ToArray());
+            return;
+        }
+
+        // Large bodies, framed by Content-Length (/bytes/N) or chunked (/chunked-bytes/N), to exercise partial reads.
+        if ((path.StartsWith("/bytes/", StringComparison.Ordinal) || path.StartsWith("/chunked-bytes/", StringComparison.Ordinal))
+            && int.TryParse(path.AsSpan(path.LastIndexOf('/') + 1), out var size))
+        {
+            var payload = new byte[size];
+            if (path.StartsWith("/bytes/", StringComparison.Ordinal))
+            {
+                context.Response.ContentLength = size;
+            }
+
+            for (var offset = 0; offset < size; offset += 64 * 1024)
+            {
+                await context.Response.Body.WriteAsync(payload.AsMemory(offset, Math.Min(64 * 1024, size - offset)));
+                await context.Response.Body.FlushAsync();
+            }
+
             return;
         }
 

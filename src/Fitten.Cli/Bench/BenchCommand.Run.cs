@@ -38,6 +38,28 @@ internal static partial class BenchCommand
             return ExitCodes.InvalidArguments;
         }
 
+        // The first Ctrl+C stops the load and still reports what was measured; a second one ends the process.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = !interrupt.IsCancellationRequested;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await RunScenarioAsync(parse, scenario, thresholds, baseline, interrupt.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static async Task<int> RunScenarioAsync(ParseResult parse, BenchScenario scenario, IReadOnlyList<Threshold> thresholds, BaselineFigures? baseline, CancellationToken cancellationToken)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        var stderr = parse.InvocationConfiguration.Error;
         BenchRun run;
         try
         {
@@ -69,8 +91,14 @@ internal static partial class BenchCommand
 
         if (parse.GetValue(Html) is { } html)
         {
-            await File.WriteAllTextAsync(html.FullName, HtmlReport.Write(result, thresholdResults, comparison), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(html.FullName, HtmlReport.Write(result, thresholdResults, comparison), CancellationToken.None).ConfigureAwait(false);
             await stderr.WriteLineAsync("HTML report written to " + html.FullName).ConfigureAwait(false);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("interrupted: the figures above cover the run until Ctrl+C").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
         }
 
         return thresholdResults.Any(t => t.Breached) ? ExitCodes.ThresholdBreached : ExitCodes.Ok;

@@ -25,7 +25,8 @@ internal static partial class BenchCommand
           fitten bench http://127.0.0.1:8080/ping -r 2000 --json > run.json
           fitten bench http://127.0.0.1:8080/ping -r 2000 --baseline run.json --html report.html --fail-if 'p99>5ms' --fail-if 'errors>0.1%'
 
-        Exit codes: 0 ok, 1 invalid arguments, 2 target unreachable, 3 a --fail-if threshold was breached.
+        Exit codes: 0 ok, 1 invalid arguments, 2 target unreachable, 3 a --fail-if threshold was breached,
+        130 interrupted by Ctrl+C (what was measured until then is still reported).
         """;
 
     internal static readonly Argument<string> Target = new("target")

@@ -78,6 +78,18 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public async Task Bench_StderrNotATerminal_PlainProgressLinesWithoutEscapes()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("bench", server.Url("/ping").ToString(), "-c", "2", "-d", "2500ms", "-w", "0s", "--json");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Matches(@"\[ +[0-9]+s\] +[0-9,]+ req/s  requests [0-9,]+  p99 ", stderr);
+        Assert.DoesNotContain("\u001b[", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_Help_ExplainsOptionsWithExamples()
     {
         var (exit, stdout, _) = await CliRunner.RunAsync("bench", "--help");
