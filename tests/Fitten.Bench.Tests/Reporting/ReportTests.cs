@@ -71,6 +71,15 @@ public sealed class ReportTests
         Assert.DoesNotContain("href=\"http", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void HtmlReportWrite_TargetWithMarkup_EscapedInTablesAndData()
+    {
+        var html = HtmlReport.Write(Results.Create() with { Target = "GET http://h/</script><img src=x onerror=alert(1)>" });
+
+        Assert.DoesNotContain("</script><img", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(87, "87µs")]
     [InlineData(1_250, "1.25ms")]

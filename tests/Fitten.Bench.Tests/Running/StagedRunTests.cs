@@ -37,14 +37,14 @@ public sealed class StagedRunTests
             Load = LoadProfile.ParseStages("1s:100rps,1s:0rps,1s:300rps"),
         });
 
-        // Buckets are by completion time, so a request late on a busy machine can spill into the next stage, but
-        // never into an earlier one: these bounds hold however slow the machine is.
+        // Buckets are by completion time, so a request late on a busy machine can spill into the next stage, and
+        // one sent a millisecond or two early (timer slack) into the previous one: these bounds allow for both.
         Assert.Equal(400, result.Requests);
         Assert.Equal(3, result.Stages.Count);
         Assert.Equal("1s:100rps", result.Stages[0].Stage);
         Assert.InRange(result.Stages[0].Requests, 0, 100);
-        Assert.InRange(result.Stages[1].Requests, 0, 100);
-        Assert.True(result.Stages[2].Requests >= 300, $"the 300 rps stage completed {result.Stages[2].Requests}");
+        Assert.InRange(result.Stages[1].Requests, 0, 110);
+        Assert.True(result.Stages[2].Requests >= 290, $"the 300 rps stage completed {result.Stages[2].Requests}");
     }
 
     [Fact]
