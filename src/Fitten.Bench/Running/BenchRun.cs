@@ -144,7 +144,7 @@ public sealed partial class BenchRun
 
             if (decision.Action == PaceAction.Wait)
             {
-                await DelayUntilAsync(decision.Timestamp, now, runToken).ConfigureAwait(false);
+                await worker.Delay.WaitAsync(Stopwatch.GetElapsedTime(now, decision.Timestamp)).ConfigureAwait(false);
                 continue;
             }
 
@@ -155,7 +155,7 @@ public sealed partial class BenchRun
             // and the price is arrivals bunched at millisecond scale, which wrk2's timers have too.
             if (intended - now > 3 * _oneMillisecond)
             {
-                await DelayUntilAsync(intended - (2 * _oneMillisecond), now, runToken).ConfigureAwait(false);
+                await worker.Delay.WaitAsync(Stopwatch.GetElapsedTime(now, intended - (2 * _oneMillisecond))).ConfigureAwait(false);
                 now = Stopwatch.GetTimestamp();
             }
 
@@ -203,26 +203,8 @@ public sealed partial class BenchRun
             if (outcome.ErrorKind is ErrorKinds.Connect)
             {
                 // A refused connection fails in microseconds: pause so a dead server does not become a busy loop.
-                await DelayUntilAsync(end + (10 * _oneMillisecond), end, runToken).ConfigureAwait(false);
+                await worker.Delay.WaitAsync(TimeSpan.FromMilliseconds(10)).ConfigureAwait(false);
             }
-        }
-    }
-
-    private static async Task DelayUntilAsync(long due, long now, CancellationToken cancellationToken)
-    {
-        var wait = Stopwatch.GetElapsedTime(now, due);
-        if (wait <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        try
-        {
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The loop checks the token itself.
         }
     }
 }

@@ -20,6 +20,7 @@ internal sealed class Worker : IDisposable
         Sender = sender;
         _runToken = runToken;
         _requestCts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
+        Delay = new WorkerDelay(runToken);
     }
 
     public int Index { get; }
@@ -27,6 +28,9 @@ internal sealed class Worker : IDisposable
     public WorkerRecorder Recorder { get; }
 
     public IRequestSender Sender { get; }
+
+    /// <summary>The worker's reusable wait (open-model slots, ladder pauses, reconnect back-off).</summary>
+    public WorkerDelay Delay { get; }
 
     /// <summary>Per worker, because <see cref="System.Random"/> is not thread-safe.</summary>
     public Random Random { get; } = new();
@@ -62,5 +66,9 @@ internal sealed class Worker : IDisposable
         old.Dispose();
     }
 
-    public void Dispose() => _requestCts.Dispose();
+    public void Dispose()
+    {
+        Delay.Dispose();
+        _requestCts.Dispose();
+    }
 }
