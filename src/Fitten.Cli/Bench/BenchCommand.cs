@@ -123,12 +123,12 @@ internal static partial class BenchCommand
 
     internal static readonly Option<bool> Json = new("--json")
     {
-        Description = "Print the result as JSON on stdout (requests, errors, duration_s, rps, latency_us{p50,p90,p99,p999,max}, ...).",
+        Description = "Print the result as JSON on stdout (requests, errors, duration_s, rps, latency_us{p50,p90,p99,p999,max}, ...). Example: --json > run.json",
     };
 
     internal static readonly Option<bool> Markdown = new("--markdown")
     {
-        Description = "Print the result as a Markdown table on stdout (for PR comments and docs).",
+        Description = "Print the result as Markdown tables on stdout (for PR comments and docs). Example: --markdown >> summary.md",
     };
 
     internal static readonly Option<FileInfo?> Html = new("--html")
@@ -151,12 +151,12 @@ internal static partial class BenchCommand
 
     internal static readonly Option<bool> NoLive = new("--no-live")
     {
-        Description = "No live display: print one plain progress line per second instead (the default when stderr is not a terminal, e.g. in CI).",
+        Description = "No live display: print one plain progress line per second instead (the default when stderr is not a terminal, e.g. in CI). Example: --no-live",
     };
 
     internal static readonly Option<bool> Quiet = new("--quiet", "-q")
     {
-        Description = "No progress output at all.",
+        Description = "No progress output at all; the result is still printed. Example: -q --json",
     };
 
     public static Command Create()
