@@ -127,6 +127,6 @@ public sealed record LoadProfile
 
         return Model == LoadModel.Open
             ? $"open, {Stages[0].Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} req/s"
-            : $"closed, {Stages[0].Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} workers";
+            : "closed, " + Reporting.Format.Count((long)Stages[0].Value, "worker");
     }
 }

@@ -24,6 +24,12 @@ public static class Format
     /// <param name="value">The number.</param>
     public static string Number(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
+    /// <summary>A count with its noun, singular or plural: <c>1 connection</c>, <c>64 connections</c>.</summary>
+    /// <param name="count">The count.</param>
+    /// <param name="noun">The singular noun.</param>
+    public static string Count(long count, string noun) =>
+        count.ToString("#,0", CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
+
     /// <summary>A ratio as a percentage: <c>0.13%</c>.</summary>
     /// <param name="ratio">From 0 to 1.</param>
     public static string Percent(double ratio) => (ratio * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";

@@ -40,7 +40,7 @@ public static partial class HtmlReport
     private static void WriteSummary(StringBuilder sb, BenchResult r)
     {
         var l = r.Latency;
-        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">{Encode(r.Load)}, {r.Connections} connections, {r.Duration.TotalSeconds:0.00} s measured from {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC; {Format.Number(r.WarmupRequests)} warm-up requests excluded.</p>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">{Encode(r.Load)}, {Format.Count(r.Connections, "connection")}, {r.Duration.TotalSeconds:0.00} s measured from {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC; {Format.Number(r.WarmupRequests)} warm-up requests excluded.</p>\n");
         sb.Append("<table><tr><th>requests</th><th>req/s</th><th>errors</th><th>late starts</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Format.Number(r.Requests)}</td><td>{Format.Number(r.RequestsPerSecond)}</td><td>{Format.Number(r.Errors)} ({Format.Percent(r.ErrorRatio)})</td><td>{Format.Number(r.LateStarts)}</td><td>{Format.Latency(l.P50)}</td><td>{Format.Latency(l.P90)}</td><td>{Format.Latency(l.P99)}</td><td>{Format.Latency(l.P999)}</td><td>{Format.Latency(l.Max)}</td></tr></table>\n");
         if (r.Stages.Count > 0)

@@ -18,7 +18,7 @@ public static class MarkdownReport
         var sb = new StringBuilder();
         var l = result.Latency;
         sb.Append(CultureInfo.InvariantCulture, $"### fitten bench: {result.Target}\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Load: {result.Load}, {result.Connections} connections, {result.Duration.TotalSeconds:0.00} s measured.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Load: {result.Load}, {Format.Count(result.Connections, "connection")}, {result.Duration.TotalSeconds:0.00} s measured.\n\n");
         sb.Append("| requests | req/s | errors | late starts | p50 | p90 | p99 | p99.9 | max |\n");
         sb.Append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         sb.Append(CultureInfo.InvariantCulture, $"| {Format.Number(result.Requests)} | {Format.Number(result.RequestsPerSecond)} | {Format.Number(result.Errors)} ({Format.Percent(result.ErrorRatio)}) | {Format.Number(result.LateStarts)} | {Format.Latency(l.P50)} | {Format.Latency(l.P90)} | {Format.Latency(l.P99)} | {Format.Latency(l.P999)} | {Format.Latency(l.Max)} |\n");

@@ -24,7 +24,7 @@ internal static class ResultView
             .AddColumn(new TableColumn("req/s").RightAligned()).AddColumn(new TableColumn("errors").RightAligned())
             .AddColumn(new TableColumn("late starts").RightAligned());
         summary.AddRow(
-            Markup.Escape(result.Load + ", " + result.Connections + " connections"),
+            Markup.Escape(result.Load + ", " + Format.Count(result.Connections, "connection")),
             result.Duration.TotalSeconds.ToString("0.00s", System.Globalization.CultureInfo.InvariantCulture),
             Format.Number(result.Requests),
             Format.Number(result.RequestsPerSecond),
