@@ -4,6 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# System packages the tests need. Chromium renders fitten bench's HTML report headless (tests/Fitten.Cli.Tests).
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+fi
+
 results="$(pwd)/artifacts/test-results"
 rm -rf "$results" && mkdir -p "$results"
 

@@ -98,8 +98,9 @@ public class FittenTelemetryTests
             Assert.Single(points, p => Tag(p, "rpc.method") == "Fail" && Tag(p, "rpc.response.status_code") == "UNAVAILABLE");
         }
 
-        var open = metrics.Last(m => m.Name == "fitten.rpc.server.open_connections");
-        Assert.True(Points(open).Sum(p => p.GetSumLong()) >= 1);
+        // Up-down counters are process-wide and other test classes open and close connections in parallel, so
+        // only their presence is checked here, not their values.
+        Assert.Contains(metrics, m => m.Name == "fitten.rpc.server.open_connections");
         Assert.Contains(metrics, m => m.Name == "fitten.rpc.client.open_connections");
         Assert.Contains(metrics, m => m.Name == "fitten.rpc.server.active_calls");
         Assert.Contains(metrics, m => m.Name == "fitten.rpc.client.active_calls");
