@@ -20,7 +20,7 @@ command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 dotnet build bench/Fitten.Bench.PlainServer -c Release -v q -nologo >/dev/null
 dotnet build src/Fitten.Cli -c Release -v q -nologo >/dev/null
 server_dll=bench/Fitten.Bench.PlainServer/bin/Release/net10.0/Fitten.Bench.PlainServer.dll
-fitten_dll=src/Fitten.Cli/bin/Release/net10.0/fitten.dll
+fitten_dll=src/Fitten.Cli/bin/Release/net10.0/Fitten.Cli.dll
 
 dotnet "$server_dll" --urls "http://127.0.0.1:${port}" >/dev/null 2>&1 &
 server_pid=$!

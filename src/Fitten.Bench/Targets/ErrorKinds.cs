@@ -23,6 +23,25 @@ public static class ErrorKinds
     public static string ForHttpStatus(int statusCode) =>
         (uint)statusCode < (uint)HttpStatusNames.Length ? HttpStatusNames[statusCode] : "http " + statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    // Same reason: "rpc UNAVAILABLE" and friends, one string per status code, made once.
+    private static readonly string[] RpcStatusNames = CreateRpcStatusNames();
+
+    /// <summary>The kind for a Fitten RPC status other than OK, e.g. <c>rpc UNAVAILABLE</c> (gRPC's spelling).</summary>
+    /// <param name="statusCode">The status code.</param>
+    public static string ForRpcStatus(int statusCode) =>
+        (uint)statusCode < (uint)RpcStatusNames.Length ? RpcStatusNames[statusCode] : "rpc " + statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string[] CreateRpcStatusNames()
+    {
+        var names = new string[17];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = "rpc " + Status.CodeName((StatusCode)i);
+        }
+
+        return names;
+    }
+
     private static string[] CreateHttpStatusNames()
     {
         var names = new string[600];

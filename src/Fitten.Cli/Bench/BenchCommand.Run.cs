@@ -111,7 +111,9 @@ internal static partial class BenchCommand
             parse.GetValue(Method) ?? "GET",
             parse.GetValue(Headers) ?? [],
             parse.GetValue(Body),
-            parse.GetValue(BodyFile));
+            parse.GetValue(BodyFile),
+            parse.GetValue(RpcRequest),
+            parse.GetValue(RpcRequestFile));
 
         var concurrency = parse.GetValue(Concurrency);
         LoadProfile load;

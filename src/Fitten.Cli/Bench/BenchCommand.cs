@@ -97,13 +97,13 @@ internal static partial class BenchCommand
 
     internal static readonly Option<string?> RpcRequest = new("--request")
     {
-        Description = "RPC targets: the request message as JSON. Example: --request '{\"id\":42}'",
+        Description = "RPC targets: the request message, sent as its UTF-8 bytes exactly as given (JSON for a JSON method). Example: --request '{\"id\":42}'",
         HelpName = "JSON",
     };
 
     internal static readonly Option<FileInfo?> RpcRequestFile = new("--request-file")
     {
-        Description = "RPC targets: the request message as a JSON file. Example: --request-file get.json",
+        Description = "RPC targets: the request message from a file, sent byte for byte. Example: --request-file get.json",
         HelpName = "FILE",
     };
 
@@ -161,7 +161,7 @@ internal static partial class BenchCommand
 
     public static Command Create()
     {
-        var command = new Command("bench", "Load-test an HTTP endpoint (or, soon, a Fitten RPC method) and report latency percentiles, throughput and errors." + Examples)
+        var command = new Command("bench", "Load-test an HTTP endpoint or a Fitten RPC method and report latency percentiles, throughput and errors." + Examples)
         {
             Target, Concurrency, Rate, Stages, Duration, Requests, Warmup, Method, Headers, Body, BodyFile, RpcRequest,
             RpcRequestFile, Timeout, TraceSample, Json, Markdown, Html, Baseline, FailIf, NoLive, Quiet,

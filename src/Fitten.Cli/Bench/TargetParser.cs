@@ -1,5 +1,7 @@
 using System.Text;
+using System.Net;
 using Fitten.Bench.Http;
+using Fitten.Bench.Rpc;
 using Fitten.Bench.Targets;
 
 namespace Fitten.Cli.Bench;
@@ -10,9 +12,6 @@ namespace Fitten.Cli.Bench;
 /// </summary>
 internal static class TargetParser
 {
-    public const string RpcNotAvailable =
-        "RPC target not available in this build yet: the Fitten RPC transport is still being built. Use an http:// target for now.";
-
     /// <summary>Returns an error message for a target that cannot work, or null when it looks usable.</summary>
     public static string? Validate(string? text)
     {
@@ -31,18 +30,33 @@ internal static class TargetParser
             "http" when string.IsNullOrEmpty(uri.Host) => $"'{text}' has no host",
             "http" => null,
             "https" => "https targets are not supported yet: the lean client speaks plain HTTP/1.1 only; use http://",
-            "rpc" => RpcNotAvailable,
+            "rpc" when string.IsNullOrEmpty(uri.Host) || uri.IsDefaultPort || uri.Port <= 0 => $"'{text}' needs a host and a port: rpc://host:port/service/method",
+            "rpc" when RpcPath(uri) is null => $"'{text}' names no method: use rpc://host:port/service/method, e.g. rpc://127.0.0.1:5000/shop.orders/Get",
+            "rpc" => null,
             _ => $"unknown URL scheme '{uri.Scheme}' in '{text}': use http://host:port/path or rpc://host:port/service/method",
         };
     }
 
     /// <summary>Creates the target described by the command line.</summary>
     /// <exception cref="ArgumentException">The target or its request options are invalid.</exception>
-    public static ILoadTarget Create(string text, string method, IReadOnlyList<string> headers, string? body, FileInfo? bodyFile)
+    public static ILoadTarget Create(string text, string method, IReadOnlyList<string> headers, string? body, FileInfo? bodyFile, string? request = null, FileInfo? requestFile = null)
     {
         if (Validate(text) is { } error)
         {
             throw new ArgumentException(error);
+        }
+
+        var uri = new Uri(text);
+        if (uri.Scheme == "rpc")
+        {
+            var (service, name) = RpcPath(uri)!.Value;
+            return new RpcTarget(new RpcTargetOptions
+            {
+                EndPoint = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? new IPEndPoint(ip, uri.Port) : new DnsEndPoint(uri.Host, uri.Port),
+                Service = service,
+                Method = name,
+                Request = ReadPayload(request, requestFile, "--request-file"),
+            });
         }
 
         var parsedHeaders = new List<KeyValuePair<string, string>>();
@@ -57,21 +71,7 @@ internal static class TargetParser
             parsedHeaders.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
         }
 
-        ReadOnlyMemory<byte> bytes = default;
-        if (bodyFile is not null)
-        {
-            if (!bodyFile.Exists)
-            {
-                throw new ArgumentException($"--body-file '{bodyFile.FullName}' does not exist");
-            }
-
-            bytes = File.ReadAllBytes(bodyFile.FullName);
-        }
-        else if (body is not null)
-        {
-            bytes = Encoding.UTF8.GetBytes(body);
-        }
-
+        var bytes = ReadPayload(body, bodyFile, "--body-file");
         return new HttpTarget(new HttpTargetOptions
         {
             Url = new Uri(text),
@@ -79,5 +79,25 @@ internal static class TargetParser
             Headers = parsedHeaders,
             Body = bytes,
         });
+    }
+
+    /// <summary>A message from a file (which must exist) or from text (sent as UTF-8); empty when neither is given.</summary>
+    private static ReadOnlyMemory<byte> ReadPayload(string? text, FileInfo? file, string fileOption)
+    {
+        if (file is not null)
+        {
+            return file.Exists
+                ? File.ReadAllBytes(file.FullName)
+                : throw new ArgumentException($"{fileOption} '{file.FullName}' does not exist");
+        }
+
+        return text is null ? ReadOnlyMemory<byte>.Empty : Encoding.UTF8.GetBytes(text);
+    }
+
+    /// <summary>"/service/method" from an rpc:// URL, or null when the path is not exactly those two parts.</summary>
+    private static (string Service, string Method)? RpcPath(Uri uri)
+    {
+        var parts = uri.AbsolutePath.Trim('/').Split('/');
+        return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0 ? (parts[0], parts[1]) : null;
     }
 }

@@ -48,15 +48,8 @@ public static class FittenTelemetry
     internal static readonly UpDownCounter<long> ServerConnections = Meter.CreateUpDownCounter<long>(
         "fitten.rpc.server.open_connections", "{connection}", "Open server connections.");
 
-    /// <summary>Status code names for the rpc.response.status_code attribute, cached so recording allocates nothing.</summary>
-    internal static string StatusName(StatusCode code) => (uint)code < (uint)StatusNames.Length ? StatusNames[(int)code] : ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static readonly string[] StatusNames =
-    [
-        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-        "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-    ];
+    /// <summary>The rpc.response.status_code attribute value.</summary>
+    internal static string StatusName(StatusCode code) => Status.CodeName(code);
 
     /// <summary>Records one call's duration and outcome with the RPC convention attributes.</summary>
     internal static void RecordDuration(Histogram<double> histogram, string service, string method, StatusCode status, long startTimestamp)

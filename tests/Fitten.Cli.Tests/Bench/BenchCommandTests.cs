@@ -9,7 +9,8 @@ public sealed class BenchCommandTests
     [InlineData("ftp://127.0.0.1/x", "unknown URL scheme 'ftp'")]
     [InlineData("not-a-url", "is not a URL")]
     [InlineData("https://127.0.0.1:1/", "https targets are not supported")]
-    [InlineData("rpc://127.0.0.1:5000/shop.orders/Get", "RPC target not available in this build yet")]
+    [InlineData("rpc://127.0.0.1:5000/shop.orders", "names no method")]
+    [InlineData("rpc://127.0.0.1/shop.orders/Get", "needs a host and a port")]
     public async Task Bench_BadTarget_ClearMessageAndExitCode1(string target, string message)
     {
         var (exit, _, stderr) = await CliRunner.RunAsync("bench", target, "-n", "1");

@@ -16,7 +16,7 @@ public sealed class BenchProcessTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fitten.dll"), "bench", server.Url("/ping").ToString(), "-c", "2", "-d", "60s", "-w", "0s", "--json" })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Fitten.Cli.dll"), "bench", server.Url("/ping").ToString(), "-c", "2", "-d", "60s", "-w", "0s", "--json" })
         {
             start.ArgumentList.Add(arg);
         }
