@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Fitten.AspNetCore.Server;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -30,8 +31,59 @@ public static class FittenServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, Http2Handoff>(static sp => sp.GetRequiredService<Http2Handoff>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, Http2HandoffListenerFactory>());
         services.TryAddSingleton(static sp => new FittenRpcServer(
-            sp.GetServices<ServerMethod>(), sp.GetRequiredService<IOptions<FittenServerOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
+            AllMethods(sp), sp.GetRequiredService<IOptions<FittenServerOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
         return new FittenBuilder(services);
+    }
+
+    /// <summary>
+    /// Serves the contract <typeparamref name="TContract"/> (an interface marked <c>[FittenService]</c>) with
+    /// <typeparamref name="TImplementation"/>, resolved once from DI when the server starts; it is registered as a
+    /// singleton unless already registered.
+    /// </summary>
+    public static IFittenBuilder AddService<TContract, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>(this IFittenBuilder builder)
+        where TContract : class
+        where TImplementation : class, TContract
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var contract = FittenContracts.Get<TContract>();
+        builder.Services.TryAddSingleton<TImplementation>();
+        builder.Services.AddSingleton(new ContractBinding(contract, static sp => sp.GetRequiredService<TImplementation>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TContract"/> as an injectable client of the service at <paramref name="address"/>
+    /// ("host:port"), over one shared <see cref="Fitten.Client.FittenChannel"/>.
+    /// </summary>
+    public static IFittenBuilder AddClient<TContract>(this IFittenBuilder builder, string address, Action<Fitten.Client.FittenChannelOptions>? configure = null)
+        where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        var contract = FittenContracts.Get<TContract>();
+        var options = new Fitten.Client.FittenChannelOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        var endPoint = Fitten.Client.FittenAddress.Parse(address);
+        builder.Services.AddKeyedSingleton(contract.ServiceName, (_, _) => new Fitten.Client.FittenChannel(endPoint, options));
+        builder.Services.AddSingleton(sp => (TContract)contract.CreateClient(sp.GetRequiredKeyedService<Fitten.Client.FittenChannel>(contract.ServiceName)));
+        return builder;
+    }
+
+    private static IEnumerable<ServerMethod> AllMethods(IServiceProvider services)
+    {
+        foreach (var method in services.GetServices<ServerMethod>())
+        {
+            yield return method;
+        }
+
+        foreach (var binding in services.GetServices<ContractBinding>())
+        {
+            foreach (var method in binding.CreateMethods(services))
+            {
+                yield return method;
+            }
+        }
     }
 
     /// <summary>Serves a unary method with <paramref name="handler"/>.</summary>
