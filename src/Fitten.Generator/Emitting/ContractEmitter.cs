@@ -92,7 +92,7 @@ namespace Fitten.Generator.Emitting
             w.Line($"/// <summary>Encodes {request} with MemoryPack: each parameter in order.</summary>");
             w.Line($"private sealed class {request}Marshaller : global::Fitten.Marshaller<{request}>");
             w.Open();
-            w.Line("public override string CodecName => global::Fitten.Codecs.MemoryPackMarshaller<int>.Name;");
+            w.Line("public override string CodecName => global::Fitten.Codecs.MemoryPackArgs.CodecName;");
             w.Line();
             w.Line($"public override void Serialize({request} value, global::System.Buffers.IBufferWriter<byte> output)");
             w.Open();

@@ -11,6 +11,9 @@ namespace Fitten.Codecs;
 /// </summary>
 public static class MemoryPackArgs
 {
+    /// <summary>The codec name carried in metadata for MemoryPack-encoded messages.</summary>
+    public const string CodecName = "memorypack";
+
     /// <summary>Appends one parameter.</summary>
     public static void Write<T>(IBufferWriter<byte> output, in T value) => MemoryPackSerializer.Serialize(output, value);
 

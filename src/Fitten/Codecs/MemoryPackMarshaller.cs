@@ -14,11 +14,8 @@ public sealed class MemoryPackMarshaller<[DynamicallyAccessedMembers(Dynamically
     /// <summary>The shared instance.</summary>
     public static MemoryPackMarshaller<T> Instance { get; } = new();
 
-    /// <summary>The codec name carried in metadata.</summary>
-    public const string Name = "memorypack";
-
     /// <inheritdoc/>
-    public override string CodecName => Name;
+    public override string CodecName => MemoryPackArgs.CodecName;
 
     /// <inheritdoc/>
     public override void Serialize(T value, IBufferWriter<byte> output) => MemoryPackSerializer.Serialize(output, value);
