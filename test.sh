@@ -37,6 +37,11 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
 done
 
+# The Native AOT check (tests/aot/check.sh) counts as one test. FITTEN_SKIP_AOT=1 skips it for quick local runs.
+if [ "$status" -eq 0 ] && [ "${FITTEN_SKIP_AOT:-0}" != "1" ]; then
+  if bash tests/aot/check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
 # A build error or a crashed test host leaves dotnet test non-zero without a failed count: count it as one failure.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$files" -eq 0 ]; then failed=$((failed + 1)); fi
