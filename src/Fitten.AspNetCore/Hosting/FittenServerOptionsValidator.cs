@@ -13,6 +13,11 @@ internal sealed class FittenServerOptionsValidator : IValidateOptions<FittenServ
             return ValidateOptionsResult.Fail($"Fitten:Server:DrainTimeout must be between 0 and 10 minutes; it is {options.DrainTimeout}.");
         }
 
+        if (options.ReadinessDrainDelay < TimeSpan.Zero || options.ReadinessDrainDelay > TimeSpan.FromMinutes(5))
+        {
+            return ValidateOptionsResult.Fail($"Fitten:Server:ReadinessDrainDelay must be between 0 and 5 minutes; it is {options.ReadinessDrainDelay}.");
+        }
+
         return ValidateOptionsResult.Success;
     }
 }

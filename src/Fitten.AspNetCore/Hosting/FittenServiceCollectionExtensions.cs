@@ -27,6 +27,8 @@ public static class FittenServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FittenServerOptions>, FittenServerOptionsValidator>());
+        services.TryAddSingleton<ReadinessDrainDelay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ReadinessDrainDelay>(static sp => sp.GetRequiredService<ReadinessDrainDelay>()));
         services.TryAddSingleton<Http2Handoff>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, Http2Handoff>(static sp => sp.GetRequiredService<Http2Handoff>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, Http2HandoffListenerFactory>());

@@ -14,4 +14,11 @@ public sealed class FittenServerOptions
     /// Range 0 to 10 minutes.
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// On shutdown, how long the host keeps accepting work after <c>/readyz</c> has turned 503, before Kestrel stops
+    /// listening and connections drain. Set it to what your load balancer or orchestrator needs to notice (e.g.
+    /// probe period × failure threshold in Kubernetes). Default: 0, no delay, as in ASP.NET Core. Range 0 to 5 minutes.
+    /// </summary>
+    public TimeSpan ReadinessDrainDelay { get; set; } = TimeSpan.Zero;
 }
