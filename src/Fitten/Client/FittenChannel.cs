@@ -10,7 +10,7 @@ namespace Fitten.Client;
 /// Calls one Fitten endpoint over a small pool of multiplexed connections. Thread-safe; create one per endpoint
 /// and share it. Generated clients call <see cref="InvokeAsync{TRequest, TResponse}"/>.
 /// </summary>
-public sealed class FittenChannel : IAsyncDisposable
+public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
 {
     private readonly FittenChannelOptions _options;
     private readonly ConnectionPool _pool;
