@@ -12,6 +12,13 @@ public readonly record struct CallOptions
     /// <summary>Application metadata sent with the request.</summary>
     public Metadata? Headers { get; init; }
 
+    /// <summary>
+    /// Key for consistent-hash load balancing: calls with the same key go to the same instance of a service
+    /// while its instances stay the same. Not sent to the server. Null: no key (or the header named by
+    /// <c>ServiceChannelOptions.HashKeyHeader</c>).
+    /// </summary>
+    public string? HashKey { get; init; }
+
     /// <summary>Options with only a timeout.</summary>
     public static CallOptions WithTimeout(TimeSpan timeout) => new() { Timeout = timeout };
 }

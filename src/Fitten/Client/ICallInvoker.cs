@@ -1,11 +1,11 @@
 namespace Fitten.Client;
 
 /// <summary>
-/// Makes unary calls. Generated clients call through this, so one contract's client works over a single endpoint
-/// (<see cref="FittenChannel"/>) or anything that picks endpoints per call.
+/// Makes unary calls. Implemented by <see cref="FittenChannel"/> (one endpoint) and <see cref="ServiceChannel"/>
+/// (a service's instances, load-balanced), so generated clients can target either.
 /// </summary>
 public interface ICallInvoker
 {
-    /// <summary>Makes a unary call; throws <see cref="RpcException"/> when the status is not OK.</summary>
+    /// <summary>Makes a unary call; completes with the response or throws <see cref="RpcException"/> with the call's status.</summary>
     ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default);
 }

@@ -1,0 +1,167 @@
+using System.Collections.Immutable;
+using Fitten.Discovery;
+using Fitten.LoadBalancing;
+
+namespace Fitten.Client;
+
+public sealed partial class ServiceChannel
+{
+    /// <summary>Wait before watching again after the registry failed; doubles up to the maximum.</summary>
+    private static readonly TimeSpan MinRewatchDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRewatchDelay = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly TaskCompletionSource _firstSnapshot = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _updateLock = new();
+    private readonly List<Task> _draining = [];
+    private readonly Task _watch;
+
+    /// <summary>Called for each snapshot the watcher yields (from its thread); swaps the balancer state.</summary>
+    internal void Apply(ServiceInstanceSet set)
+    {
+        List<BalancerEndpoint>? removed = null;
+        lock (_updateLock)
+        {
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var old = _state?.Endpoints ?? [];
+            var byAddress = new Dictionary<string, BalancerEndpoint>(old.Length, StringComparer.OrdinalIgnoreCase);
+            foreach (var endpoint in old)
+            {
+                byAddress[endpoint.Instance.Address] = endpoint;
+            }
+
+            var endpoints = ImmutableArray.CreateBuilder<BalancerEndpoint>(set.Instances.Length);
+            foreach (var instance in set.Instances)
+            {
+                // Same address, same endpoint: its connections and load statistics carry over a weight or tag change.
+                if (byAddress.Remove(instance.Address, out var existing))
+                {
+                    existing.Instance = instance;
+                    endpoints.Add(existing);
+                }
+                else
+                {
+                    endpoints.Add(new BalancerEndpoint(instance) { Channel = new FittenChannel(instance.ToEndPoint(), _options.Channel) });
+                }
+            }
+
+            var current = endpoints.MoveToImmutable();
+            _state = new State(current, current.IsEmpty ? null : _policy.CreatePicker(current));
+            if (byAddress.Count > 0)
+            {
+                removed = [.. byAddress.Values];
+            }
+        }
+
+        _firstSnapshot.TrySetResult();
+        if (removed is not null)
+        {
+            foreach (var endpoint in removed)
+            {
+                // Calls already on it finish (FittenChannel drains up to 5 s); new calls cannot pick it any more.
+                endpoint.MarkRemoved();
+                lock (_draining)
+                {
+                    _draining.RemoveAll(static t => t.IsCompleted);
+                    _draining.Add(endpoint.Channel!.DisposeAsync().AsTask());
+                }
+            }
+        }
+    }
+
+    private async Task WatchAsync(IServiceWatcher watcher)
+    {
+        // Leave the constructor before enumerating: a watcher may yield synchronously.
+        await Task.Yield();
+        var delay = MinRewatchDelay;
+        while (!_disposed.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var set in watcher.WatchAsync(Service, _disposed.Token).ConfigureAwait(false))
+                {
+                    Apply(set);
+                    delay = MinRewatchDelay;
+                }
+            }
+            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                // The registry is unreachable: keep calling the last known instances and try again later.
+            }
+
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _disposed.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRewatchDelay.Ticks));
+        }
+    }
+
+    private async ValueTask<State> WaitForFirstSnapshotAsync(CallOptions options)
+    {
+        var timeout = options.Timeout ?? _options.Channel.DefaultTimeout;
+        try
+        {
+            await _firstSnapshot.Task.WaitAsync(timeout, options.CancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new RpcException(StatusCode.DeadlineExceeded, $"No instances of '{Service}' were found before the deadline.") { NotProcessed = true };
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RpcException(StatusCode.Cancelled, "Call cancelled by the caller.") { NotProcessed = true };
+        }
+
+        return _state!;
+    }
+
+    /// <summary>Stops watching, lets calls in flight finish (up to 5 s per instance), and closes every connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        ImmutableArray<BalancerEndpoint> endpoints;
+        lock (_updateLock)
+        {
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _disposed.Cancel();
+            endpoints = _state?.Endpoints ?? [];
+        }
+
+        await _watch.ConfigureAwait(false);
+        var closing = new List<Task>(endpoints.Length);
+        foreach (var endpoint in endpoints)
+        {
+            closing.Add(endpoint.Channel!.DisposeAsync().AsTask());
+        }
+
+        lock (_draining)
+        {
+            closing.AddRange(_draining);
+        }
+
+        await Task.WhenAll(closing).ConfigureAwait(false);
+        _disposed.Dispose();
+    }
+}

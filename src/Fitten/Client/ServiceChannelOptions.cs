@@ -1,0 +1,70 @@
+using Fitten.Health;
+using Fitten.LoadBalancing;
+
+namespace Fitten.Client;
+
+/// <summary>Options of a <see cref="ServiceChannel"/>. Checked when the channel is created.</summary>
+public sealed class ServiceChannelOptions
+{
+    /// <summary>
+    /// Name of the load-balancing policy: a built-in one from <see cref="LoadBalancingPolicies"/> or one added to
+    /// <see cref="Policies"/>. Default: <see cref="LoadBalancingPolicies.PowerOfTwoChoices"/>, go-zero's default,
+    /// because it steers calls away from slow instances without configuration.
+    /// </summary>
+    public string LoadBalancingPolicy { get; set; } = LoadBalancingPolicies.PowerOfTwoChoices;
+
+    /// <summary>Policies of your own, or built-in ones configured differently; found by name before the built-in ones.</summary>
+    public IList<ILoadBalancingPolicy> Policies { get; } = [];
+
+    /// <summary>
+    /// Request header whose value is the consistent-hash key of calls that set no <see cref="CallOptions.HashKey"/>.
+    /// Default: none.
+    /// </summary>
+    public string? HashKeyHeader { get; set; }
+
+    /// <summary>
+    /// How many more instances a call is sent to when one could not take it (it refused the connection, or
+    /// refused the call unprocessed): safe for any method, because the call never ran. Default: 2, so a call
+    /// survives two instances being down at once. Range 0 to 10.
+    /// </summary>
+    public int MaxFailovers { get; set; } = 2;
+
+    /// <summary>Options of the channel to each instance (timeouts, connections per instance, caller).</summary>
+    public FittenChannelOptions Channel { get; } = new();
+
+    /// <summary>Passive health checking of instances.</summary>
+    public OutlierDetectionOptions OutlierDetection { get; } = new();
+
+    /// <summary>Throws when any option is out of range or names an unknown policy.</summary>
+    public void Validate()
+    {
+        _ = ResolvePolicy();
+        if (MaxFailovers is < 0 or > 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFailovers), MaxFailovers, "MaxFailovers must be between 0 and 10.");
+        }
+
+        if (HashKeyHeader is { Length: 0 })
+        {
+            throw new ArgumentException("HashKeyHeader must not be empty; use null for none.", nameof(HashKeyHeader));
+        }
+
+        Channel.Validate();
+        OutlierDetection.Validate();
+    }
+
+    internal ILoadBalancingPolicy ResolvePolicy()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(LoadBalancingPolicy, nameof(LoadBalancingPolicy));
+        foreach (var policy in Policies)
+        {
+            if (string.Equals(policy.Name, LoadBalancingPolicy, StringComparison.OrdinalIgnoreCase))
+            {
+                return policy;
+            }
+        }
+
+        return LoadBalancingPolicies.GetBuiltIn(LoadBalancingPolicy)
+            ?? throw new ArgumentException($"Unknown load-balancing policy '{LoadBalancingPolicy}'. Built in: {LoadBalancingPolicies.RoundRobin}, {LoadBalancingPolicies.WeightedRoundRobin}, {LoadBalancingPolicies.WeightedRandom}, {LoadBalancingPolicies.PowerOfTwoChoices}, {LoadBalancingPolicies.ConsistentHash}.", nameof(LoadBalancingPolicy));
+    }
+}

@@ -1,0 +1,39 @@
+using System.Net;
+using Fitten.AspNetCore.Discovery;
+using Fitten.AspNetCore.Hosting;
+using Fitten.AspNetCore.Tests.Infrastructure;
+using Fitten.Client;
+using Fitten.Discovery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fitten.AspNetCore.Tests.Discovery;
+
+public class FittenDiscoveryBuilderExtensionsTests
+{
+    [Fact]
+    public async Task AddServiceClient_ServiceRegisteredInSameProcess_FindsItWithNoConfiguration()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddFitten()
+            .AddUnaryMethod(InstanceServer.Whoami, (_, _) => ValueTask.FromResult("self"))
+            .AddServiceRegistration(InstanceServer.Service, i => i with { Zone = "here" })
+            .AddServiceClient(InstanceServer.Service);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseFitten()));
+        await using var app = builder.Build();
+        await app.StartAsync();
+
+        var client = app.Services.GetRequiredKeyedService<ICallInvoker>(InstanceServer.Service);
+        string answer = await client.InvokeAsync(InstanceServer.Whoami, "", CallOptions.WithTimeout(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal("self", answer);
+        var registry = app.Services.GetRequiredService<IServiceResolver>();
+        Assert.Equal("here", Assert.Single((await registry.ResolveAsync(InstanceServer.Service)).Instances).Zone);
+
+        await app.StopAsync();
+        Assert.Empty((await registry.ResolveAsync(InstanceServer.Service)).Instances);
+    }
+}

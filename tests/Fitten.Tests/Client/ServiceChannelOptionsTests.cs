@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using Fitten.Client;
+using Fitten.Discovery;
+using Fitten.LoadBalancing;
+
+namespace Fitten.Tests.Client;
+
+public class ServiceChannelOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_PassWithPowerOfTwoChoices()
+    {
+        var options = new ServiceChannelOptions();
+        options.Validate();
+
+        Assert.Equal(LoadBalancingPolicies.PowerOfTwoChoices, options.LoadBalancingPolicy);
+    }
+
+    [Fact]
+    public void Validate_UnknownPolicy_ThrowsNamingBuiltIns()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ServiceChannelOptions { LoadBalancingPolicy = "Fastest" }.Validate());
+
+        Assert.Contains(LoadBalancingPolicies.ConsistentHash, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_BadValues_Throw()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannelOptions { MaxFailovers = 11 }.Validate());
+        Assert.Throws<ArgumentException>(() => new ServiceChannelOptions { HashKeyHeader = string.Empty }.Validate());
+        var options = new ServiceChannelOptions();
+        options.OutlierDetection.MaxEjectionPercent = -1;
+        Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+    }
+
+    [Fact]
+    public void Validate_CustomPolicy_FoundByNameBeforeBuiltIns()
+    {
+        var options = new ServiceChannelOptions { LoadBalancingPolicy = "First" };
+        options.Policies.Add(new FirstPolicy());
+
+        options.Validate();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannel("s", new InProcessRegistry(), new ServiceChannelOptions { MaxFailovers = -1 }));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_NoInstances_UnavailableNotProcessed()
+    {
+        await using var channel = new ServiceChannel("nobody", new InProcessRegistry());
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.InvokeAsync(
+            new Method<byte[], byte[]>("nobody", "M", BytesMarshaller.Instance, BytesMarshaller.Instance), [], CallOptions.WithTimeout(TimeSpan.FromSeconds(10))).AsTask());
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.True(ex.NotProcessed);
+    }
+
+    private sealed class FirstPolicy : ILoadBalancingPolicy, IEndpointPicker
+    {
+        private ImmutableArray<BalancerEndpoint> _endpoints;
+
+        public string Name => "First";
+
+        public IEndpointPicker CreatePicker(ImmutableArray<BalancerEndpoint> endpoints)
+        {
+            _endpoints = endpoints;
+            return this;
+        }
+
+        public BalancerEndpoint Pick(in PickContext context) => _endpoints[0];
+    }
+}
