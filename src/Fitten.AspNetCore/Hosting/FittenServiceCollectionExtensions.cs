@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Fitten.AspNetCore.Discovery;
 using Fitten.AspNetCore.Server;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -70,6 +71,29 @@ public static class FittenServiceCollectionExtensions
         builder.Services.AddKeyedSingleton(contract.ServiceName, (_, _) => new Fitten.Client.FittenChannel(endPoint, options));
         builder.Services.AddSingleton(sp => (TContract)contract.CreateClient(sp.GetRequiredKeyedService<Fitten.Client.FittenChannel>(contract.ServiceName)));
         return builder;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TContract"/> as an injectable client that finds the service's instances through
+    /// the registered registry (the in-process one by default) and balances calls over them with a
+    /// <see cref="Fitten.Client.ServiceChannel"/>.
+    /// </summary>
+    public static IFittenBuilder AddClient<TContract>(this IFittenBuilder builder, Action<Fitten.Client.ServiceChannelOptions>? configure = null)
+        where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var contract = FittenContracts.Get<TContract>();
+        builder.AddServiceClient(contract.ServiceName, configure);
+        builder.Services.AddSingleton(sp => (TContract)contract.CreateClient(sp.GetRequiredKeyedService<Fitten.Client.ICallInvoker>(contract.ServiceName)));
+        return builder;
+    }
+
+    /// <summary>Registers this server as an instance of the contract's service once it listens (see <c>AddServiceRegistration</c>).</summary>
+    public static IFittenBuilder AddServiceRegistration<TContract>(this IFittenBuilder builder, Func<Fitten.Discovery.ServiceInstance, Fitten.Discovery.ServiceInstance>? configure = null)
+        where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddServiceRegistration(FittenContracts.Get<TContract>().ServiceName, configure);
     }
 
     private static IEnumerable<ServerMethod> AllMethods(IServiceProvider services)
