@@ -3,6 +3,7 @@ using Fitten.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Fitten.AspNetCore.Discovery;
 using Microsoft.Extensions.Logging;
 
 namespace Fitten.AspNetCore.Tests.Contracts;
@@ -28,5 +29,27 @@ public class ContractDiscoveryTests
 
         Assert.Equal("hello registry", greeting.Text);
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddClientWithConfigurationRegistry_EndpointsFromConfiguration_CallsTheServer()
+    {
+        var serverBuilder = WebApplication.CreateSlimBuilder();
+        serverBuilder.Logging.ClearProviders();
+        serverBuilder.Services.AddFitten().AddService<IGreeter, Greeter>();
+        serverBuilder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseFitten()));
+        await using var server = serverBuilder.Build();
+        await server.StartAsync();
+
+        var clientBuilder = WebApplication.CreateSlimBuilder();
+        clientBuilder.Configuration["Fitten:Clients:test.greeter:Endpoints:0"] = new Uri(server.Urls.First()).Authority;
+        clientBuilder.Services.AddFitten().AddConfigurationRegistry().AddClient<IGreeter>();
+        await using var client = clientBuilder.Build();
+        var greeter = client.Services.GetRequiredService<IGreeter>();
+
+        var greeting = await greeter.GreetAsync("config", 1).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("hello config", greeting.Text);
+        await server.StopAsync();
     }
 }
