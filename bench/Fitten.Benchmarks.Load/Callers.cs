@@ -52,6 +52,19 @@ internal static class Callers
         }
     }
 
+    /// <summary>The same echo through the generated client of <see cref="Contracts.IEchoContract"/> (MemoryPack-encoded).</summary>
+    public static async Task RunContractAsync(Contracts.IEchoContract client, LoadRun run, int caller, int payloadSize)
+    {
+        byte[] request = Payload(payloadSize, caller);
+        while (run.Phase != LoadRun.Stop)
+        {
+            long start = Stopwatch.GetTimestamp();
+            byte[] response = await client.EchoAsync(request);
+            run.Record(caller, start, Stopwatch.GetTimestamp());
+            Check(response.Length, payloadSize);
+        }
+    }
+
     public static async Task RunGrpcAsync(EchoService.EchoServiceClient client, LoadRun run, int caller, int payloadSize)
     {
         var request = new Proto.Payload { Data = ByteString.CopyFrom(Payload(payloadSize, caller)) };
@@ -71,14 +84,14 @@ internal static class Callers
     /// </summary>
     public static long MessageBytes(string target, int payloadSize)
     {
-        byte[] wire = target == "fitten" ? Payload(payloadSize, 0) : new Proto.Payload { Data = ByteString.CopyFrom(Payload(payloadSize, 0)) }.ToByteArray();
+        byte[] wire = target is "fitten" or "contract" ? Payload(payloadSize, 0) : new Proto.Payload { Data = ByteString.CopyFrom(Payload(payloadSize, 0)) }.ToByteArray();
         var sequence = new ReadOnlySequence<byte>(wire);
         object? sink = null;
         for (int i = 0; i < 2; i++)
         {
             // The first round pays for JIT and static set-up; the second is the steady-state cost.
             long before = GC.GetAllocatedBytesForCurrentThread();
-            sink = target == "fitten" ? BytesMarshaller.Instance.Deserialize(wire) : Proto.Payload.Parser.ParseFrom(sequence);
+            sink = target is "fitten" or "contract" ? BytesMarshaller.Instance.Deserialize(wire) : Proto.Payload.Parser.ParseFrom(sequence);
             long after = GC.GetAllocatedBytesForCurrentThread();
             if (i == 1)
             {

@@ -1,6 +1,6 @@
 // The load half of the RPC benchmark (bench/run-rpc.sh): a closed loop of C callers calling one echo target back to
 // back, latency per caller in an HdrHistogram, then calls/s, p50/p99/p999 and bytes allocated per call on both
-// sides. Run: dotnet Fitten.Benchmarks.Load.dll --target fitten|grpc --port P --stats-port S --concurrency C
+// sides. Run: dotnet Fitten.Benchmarks.Load.dll --target fitten|contract|grpc --port P --stats-port S --concurrency C
 //             --duration SECONDS --warmup SECONDS --payload BYTES [--connections N] [--grpc-multiple-connections B]
 using System.Diagnostics;
 using System.Globalization;
@@ -11,7 +11,8 @@ var options = LoadOptions.Parse(args);
 var run = new LoadRun(options.Concurrency);
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
-await using var fitten = options.Target == "fitten" ? Callers.CreateFittenChannel(options) : null;
+await using var fitten = options.Target is "fitten" or "contract" ? Callers.CreateFittenChannel(options) : null;
+var contract = options.Target == "contract" ? Fitten.FittenContracts.CreateClient<Fitten.Benchmarks.Contracts.IEchoContract>(fitten!) : null;
 using var grpc = options.Target == "grpc" ? Callers.CreateGrpcChannel(options) : null;
 var grpcClient = grpc is null ? null : new EchoService.EchoServiceClient(grpc);
 
@@ -20,7 +21,9 @@ for (int i = 0; i < callers.Length; i++)
 {
     int caller = i;
     // Task.Run: every caller starts on the thread pool, as independent clients would, not inline on this thread.
-    callers[i] = Task.Run(() => fitten is not null
+    callers[i] = Task.Run(() => contract is not null
+        ? Callers.RunContractAsync(contract, run, caller, options.Payload)
+        : fitten is not null
         ? Callers.RunFittenAsync(fitten, run, caller, options.Payload)
         : Callers.RunGrpcAsync(grpcClient!, run, caller, options.Payload));
 }
@@ -64,7 +67,7 @@ double serverPerCall = (double)(serverAfter.AllocatedBytes - serverBefore.Alloca
 long messageBytes = Callers.MessageBytes(options.Target, options.Payload);
 double Us(double percentile) => latencies.GetValueAtPercentile(percentile) / 1000.0;
 
-string settings = options.Target == "fitten"
+string settings = options.Target is "fitten" or "contract"
     ? $"FittenChannel ConnectionsPerEndpoint={(options.Connections?.ToString(CultureInfo.InvariantCulture) ?? "default")}"
     : $"GrpcChannel SocketsHttpHandler EnableMultipleHttp2Connections={options.GrpcMultipleConnections}";
 Console.WriteLine(FormattableString.Invariant(

@@ -18,7 +18,9 @@ var echo = new Method<byte[], byte[]>("bench.echo", "Echo", BytesMarshaller.Inst
 // production, and both run under the same host, thread pool and GC settings, so only the RPC stacks differ.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddFitten().AddUnaryMethod(echo, static (request, _) => ValueTask.FromResult(request));
+builder.Services.AddFitten()
+    .AddUnaryMethod(echo, static (request, _) => ValueTask.FromResult(request))
+    .AddService<Fitten.Benchmarks.Contracts.IEchoContract, ContractEcho>();
 builder.Services.AddGrpc();
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
@@ -35,3 +37,9 @@ app.MapGet("/stats", static () => $"{GC.GetTotalAllocatedBytes(precise: true)} {
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
     $"ready fitten={fittenPort} grpc={grpcPort} stats={statsPort} gc={(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}"));
 await app.RunAsync();
+
+/// <summary>The code-first echo: returns what it got, like the raw handler.</summary>
+internal sealed class ContractEcho : Fitten.Benchmarks.Contracts.IEchoContract
+{
+    public ValueTask<byte[]> EchoAsync(byte[] payload) => ValueTask.FromResult(payload);
+}

@@ -87,5 +87,26 @@ public class FittenGeneratorTests
         Assert.Contains(steps.SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
     }
 
+    [Fact]
+    public void Generate_ParametersNamedLikeGeneratedLocals_StillCompile()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Fitten;
+            namespace T;
+            [FittenService("t.names")]
+            public interface INames
+            {
+                ValueTask<int> AllAsync(int payload, int offset, int value, int output, int request, int context, int binder, int implementation, int invoker, int @class, CancellationToken ct);
+            }
+            """;
+
+        var (_, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

@@ -6,7 +6,8 @@ namespace Fitten.Generator.Emitting
     /// <summary>
     /// Writes the generated code for one contract: request types and their marshallers, method descriptors, a
     /// client, a server binding, and a descriptor registered at module load. Everything is internal to the
-    /// contract's assembly; other code reaches it through <c>Fitten.FittenContracts</c>.
+    /// contract's assembly; other code reaches it through <c>Fitten.FittenContracts</c>. The generator's own
+    /// identifiers start with "__" so no contract parameter name (payload, value, request…) can collide with them.
     /// </summary>
     internal static class ContractEmitter
     {
@@ -94,26 +95,26 @@ namespace Fitten.Generator.Emitting
             w.Open();
             w.Line("public override string CodecName => global::Fitten.Codecs.MemoryPackArgs.CodecName;");
             w.Line();
-            w.Line($"public override void Serialize({request} value, global::System.Buffers.IBufferWriter<byte> output)");
+            w.Line($"public override void Serialize({request} __value, global::System.Buffers.IBufferWriter<byte> __output)");
             w.Open();
             foreach (var p in method.Parameters)
             {
-                w.Line($"global::Fitten.Codecs.MemoryPackArgs.Write(output, value.@{p.Name});");
+                w.Line($"global::Fitten.Codecs.MemoryPackArgs.Write(__output, __value.@{p.Name});");
             }
 
             w.Close();
             w.Line();
-            w.Line($"public override {request} Deserialize(global::System.ReadOnlySpan<byte> payload)");
+            w.Line($"public override {request} Deserialize(global::System.ReadOnlySpan<byte> __payload)");
             w.Open();
-            w.Line("int offset = 0;");
+            w.Line("int __offset = 0;");
             var args = new StringBuilder();
             foreach (var p in method.Parameters)
             {
-                w.Line($"var @{p.Name} = global::Fitten.Codecs.MemoryPackArgs.Read<{p.Type}>(payload, ref offset);");
+                w.Line($"var @{p.Name} = global::Fitten.Codecs.MemoryPackArgs.Read<{p.Type}>(__payload, ref __offset);");
                 args.Append(args.Length == 0 ? string.Empty : ", ").Append('@').Append(p.Name);
             }
 
-            w.Line("global::Fitten.Codecs.MemoryPackArgs.End(payload, offset);");
+            w.Line("global::Fitten.Codecs.MemoryPackArgs.End(__payload, __offset);");
             w.Line($"return new {request}({args});");
             w.Close();
             w.Close();
@@ -124,9 +125,9 @@ namespace Fitten.Generator.Emitting
             w.Line($"/// <summary>Calls the service through an <see cref=\"global::Fitten.Client.ICallInvoker\"/>.</summary>");
             w.Line($"internal sealed class Client : {contract.InterfaceFullName}");
             w.Open();
-            w.Line("private readonly global::Fitten.Client.ICallInvoker _invoker;");
+            w.Line("private readonly global::Fitten.Client.ICallInvoker __invoker;");
             w.Line();
-            w.Line("public Client(global::Fitten.Client.ICallInvoker invoker) => _invoker = invoker;");
+            w.Line("public Client(global::Fitten.Client.ICallInvoker invoker) => this.__invoker = invoker;");
             foreach (var method in contract.Methods)
             {
                 w.Line();
@@ -144,7 +145,7 @@ namespace Fitten.Generator.Emitting
                 string request = method.Parameters.Count == 0 ? "default" : $"new {RequestType(method)}({Arguments(method, string.Empty)})";
                 string options = method.CancellationTokenName is { } t ? $"new global::Fitten.CallOptions {{ CancellationToken = @{t} }}" : "default";
                 // Qualified: inside Client, the bare name would be the client's own method, not the descriptor.
-                string call = $"_invoker.InvokeAsync({contract.InterfaceName}Fitten.{method.ClrName}, {request}, {options})";
+                string call = $"this.__invoker.InvokeAsync({contract.InterfaceName}Fitten.{method.ClrName}, {request}, {options})";
                 w.Line($"public {ReturnType(method)} {method.ClrName}({signature})");
                 switch (method.ReturnKind)
                 {
@@ -167,24 +168,24 @@ namespace Fitten.Generator.Emitting
         private static void EmitBinding(CodeWriter w, ContractModel contract)
         {
             w.Line("/// <summary>Serves an implementation: one handler per method, decoding the request and calling the implementation.</summary>");
-            w.Line($"internal static void Bind(global::Fitten.IServiceBinder binder, {contract.InterfaceFullName} implementation)");
+            w.Line($"internal static void Bind(global::Fitten.IServiceBinder __binder, {contract.InterfaceFullName} __implementation)");
             w.Open();
             foreach (var method in contract.Methods)
             {
-                string args = Arguments(method, "request.");
+                string args = Arguments(method, "__request.");
                 if (method.CancellationTokenName is not null)
                 {
-                    args += (args.Length == 0 ? string.Empty : ", ") + "context.CancellationToken";
+                    args += (args.Length == 0 ? string.Empty : ", ") + "__context.CancellationToken";
                 }
 
-                string invoke = $"implementation.{method.ClrName}({args})";
+                string invoke = $"__implementation.{method.ClrName}({args})";
                 string handler = method.ReturnKind switch
                 {
                     ReturnKind.ValueTaskOfT => invoke,
                     ReturnKind.TaskOfT => $"new global::System.Threading.Tasks.ValueTask<{method.ResultType}>({invoke})",
                     _ => $"global::Fitten.Codecs.UnitResults.From({invoke})",
                 };
-                w.Line($"binder.AddUnary({contract.InterfaceName}Fitten.{method.ClrName}, (request, context) => {handler});");
+                w.Line($"__binder.AddUnary({contract.InterfaceName}Fitten.{method.ClrName}, (__request, __context) => {handler});");
             }
 
             w.Close();
