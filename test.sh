@@ -4,9 +4,13 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# System packages the tests need. Chromium renders fitten bench's HTML report headless (tests/Fitten.Cli.Tests).
-if ! command -v chromium >/dev/null 2>&1; then
-  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+# System packages the tests need. Chromium renders fitten bench's HTML report headless (tests/Fitten.Cli.Tests);
+# etcd (Debian's etcd-server) is started by tests/Fitten.Etcd.Tests on loopback ports in a temporary folder.
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v etcd >/dev/null 2>&1 || missing="$missing etcd-server"
+if [ -n "$missing" ]; then
+  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
 fi
 
 results="$(pwd)/artifacts/test-results"

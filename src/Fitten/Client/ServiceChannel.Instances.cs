@@ -9,6 +9,7 @@ public sealed partial class ServiceChannel
     /// <summary>Wait before watching again after the registry failed; doubles up to the maximum.</summary>
     private static readonly TimeSpan MinRewatchDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRewatchDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan WatchStopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _disposed = new();
     private readonly TaskCompletionSource _firstSnapshot = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -51,6 +52,7 @@ public sealed partial class ServiceChannel
 
             var current = endpoints.MoveToImmutable();
             _state = new State(current, current.IsEmpty ? null : _policy.CreatePicker(current));
+            LoadBalancingTelemetry.InstancesChanged(Service, current.Length - old.Length);
             if (byAddress.Count > 0)
             {
                 removed = [.. byAddress.Values];
@@ -147,9 +149,11 @@ public sealed partial class ServiceChannel
 
             _disposed.Cancel();
             endpoints = _state?.Endpoints ?? [];
+            LoadBalancingTelemetry.InstancesChanged(Service, -endpoints.Length);
         }
 
-        await _watch.ConfigureAwait(false);
+        // A watcher that ignores cancellation must not hang disposal: give it a bounded time.
+        await _watch.WaitAsync(WatchStopTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var closing = new List<Task>(endpoints.Length);
         foreach (var endpoint in endpoints)
         {

@@ -83,7 +83,11 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
 
                 // Refused with no connection open means nothing listens there; refused on an open connection
                 // means busy or going away, which the instance's own channel already retried.
-                _outliers.OnFailure(endpoint, ex.StatusCode, unreachable && endpoint.Channel!.OpenConnections == 0, state.Endpoints, Environment.TickCount64);
+                if (_outliers.OnFailure(endpoint, ex.StatusCode, unreachable && endpoint.Channel!.OpenConnections == 0, state.Endpoints, Environment.TickCount64))
+                {
+                    LoadBalancingTelemetry.Ejected(Service, endpoint);
+                }
+
                 if (!unreachable || attempt >= _options.MaxFailovers)
                 {
                     throw;
@@ -101,6 +105,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
 
             previous = endpoint;
             attemptOptions = RemainingTime(options, start);
+            LoadBalancingTelemetry.FailedOver(Service);
         }
     }
 

@@ -69,6 +69,7 @@ public sealed class ServiceChannelTests : IAsyncLifetime
     [Fact]
     public async Task InvokeAsync_InstanceKilled_CallsFailOverAndItIsEjected()
     {
+        using var metrics = new LoadBalancingMetrics(InstanceServer.Service);
         await RegisterAsync(100, 100, 100);
         await using var channel = Create(LoadBalancingPolicies.RoundRobin);
         await CallManyAsync(channel, 30);
@@ -82,6 +83,10 @@ public sealed class ServiceChannelTests : IAsyncLifetime
         Assert.Equal(before, _servers[1].Calls);
         Assert.Equal(20 + 60, _servers[0].Calls + _servers[2].Calls);
         Assert.True(channel.Endpoints.Single(e => e.Instance.Port == _servers[1].Port).IsEjected);
+
+        // Other tests of this service may run alongside in other classes, but none of them kills an instance.
+        Assert.Equal(1, metrics.Ejections);
+        Assert.InRange(metrics.Failovers, 1, 3);
     }
 
     [Fact]

@@ -26,14 +26,22 @@ public class PickAllocationTests
             picker.Pick(context);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        // The best of three rounds: a one-off runtime allocation on this thread (tiered JIT swapping in optimised
+        // code mid-loop) must not fail the test, while a pick that allocates allocates in every round.
+        long least = long.MaxValue;
+        for (int round = 0; round < 3 && least != 0; round++)
         {
-            picker.Pick(context);
-            picker.Pick(default);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                picker.Pick(context);
+                picker.Pick(default);
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
     }
 
     [Fact]

@@ -1,0 +1,199 @@
+using Etcdserverpb;
+using Fitten.Discovery;
+
+namespace Fitten.Etcd;
+
+public sealed partial class EtcdRegistry
+{
+    private readonly Lease.LeaseClient _leases;
+    private readonly Dictionary<string, ServiceInstance> _registered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pendingDeletes = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private Task? _leaseLoop;
+    private long _leaseId;
+    private bool _dirty;
+
+    /// <summary>
+    /// Stores <paramref name="instance"/> under this registry's lease. When etcd cannot be reached the instance is
+    /// kept and stored as soon as it can (this call does not fail for that), so a service starts while etcd is down.
+    /// </summary>
+    public async ValueTask RegisterAsync(ServiceInstance instance, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        string key = KeyOf(instance);
+        lock (_registered)
+        {
+            _registered[key] = instance;
+            _pendingDeletes.Remove(key);
+            _dirty = true;
+            _leaseLoop ??= KeepAliveLoopAsync();
+        }
+
+        await TrySyncAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the instance's key. When etcd cannot be reached, the removal is retried in the background.</summary>
+    public async ValueTask DeregisterAsync(ServiceInstance instance, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        string key = KeyOf(instance);
+        lock (_registered)
+        {
+            if (!_registered.Remove(key))
+            {
+                return;
+            }
+
+            _pendingDeletes.Add(key);
+            _dirty = true;
+        }
+
+        await TrySyncAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task TrySyncAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SyncAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // etcd is unreachable: the keep-alive loop retries with backoff.
+            Wake();
+        }
+    }
+
+    /// <summary>Grants a lease when there is none and writes every pending put and delete. One writer at a time.</summary>
+    private async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Interlocked.Read(ref _leaseId) == 0)
+            {
+                var grant = await _client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)_options.LeaseTtl.TotalSeconds }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                Interlocked.Exchange(ref _leaseId, grant.ID);
+                lock (_registered)
+                {
+                    // A new lease holds nothing yet: every instance must be written again.
+                    _dirty = true;
+                }
+            }
+
+            KeyValuePair<string, ServiceInstance>[] puts;
+            string[] deletes;
+            lock (_registered)
+            {
+                if (!_dirty)
+                {
+                    return;
+                }
+
+                _dirty = false;
+                puts = [.. _registered];
+                deletes = [.. _pendingDeletes];
+            }
+
+            try
+            {
+                long lease = Interlocked.Read(ref _leaseId);
+                foreach (var (key, instance) in puts)
+                {
+                    await _client.PutAsync(new PutRequest { Key = Bytes(key), Value = Google.Protobuf.ByteString.CopyFrom(InstanceRecord.Serialize(instance)), Lease = lease }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (string key in deletes)
+                {
+                    await _client.DeleteAsync(new DeleteRangeRequest { Key = Bytes(key) }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    lock (_registered)
+                    {
+                        _pendingDeletes.Remove(key);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                lock (_registered)
+                {
+                    _dirty = true;
+                }
+
+                // "requested lease not found": etcd lost the lease (it came back without its data); grant a new one.
+                if (ex is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.NotFound })
+                {
+                    Interlocked.Exchange(ref _leaseId, 0);
+                }
+
+                throw;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Keeps the lease alive every third of its TTL over one keep-alive stream, reconnecting with backoff. When etcd
+    /// answers TTL 0 the lease is gone (it expired while etcd was unreachable, or etcd lost its data): a new lease
+    /// is granted and every instance written again.
+    /// </summary>
+    private Task KeepAliveLoopAsync() => RetryUntilDisposedAsync(async (progress, token) =>
+    {
+        await SyncAsync(token).ConfigureAwait(false);
+        using var call = _leases.LeaseKeepAlive(cancellationToken: token);
+        while (!token.IsCancellationRequested)
+        {
+            await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = Interlocked.Read(ref _leaseId) }, token).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+            timeout.CancelAfter(_options.RequestTimeout);
+            if (!await call.ResponseStream.MoveNext(timeout.Token).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (call.ResponseStream.Current.TTL <= 0)
+            {
+                Interlocked.Exchange(ref _leaseId, 0);
+                return;
+            }
+
+            progress();
+            await SyncAsync(token).ConfigureAwait(false);
+            await _wake.WaitAsync(_options.LeaseTtl / 3, token).ConfigureAwait(false);
+        }
+    });
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    private async Task RevokeAsync()
+    {
+        long lease = Interlocked.Exchange(ref _leaseId, 0);
+        if (lease == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = lease }, deadline: Deadline()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unreachable: the keys disappear when the lease expires.
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Fitten.Telemetry;
+
+namespace Fitten.LoadBalancing;
+
+/// <summary>
+/// Instruments of discovery and load balancing, on the Fitten meter (<see cref="FittenTelemetry.MeterName"/>).
+/// Recorded on instance changes, ejections and failovers only, never per successful call, so they cost the call
+/// path nothing.
+/// </summary>
+internal static class LoadBalancingTelemetry
+{
+    public static readonly UpDownCounter<long> Instances = FittenTelemetry.Meter.CreateUpDownCounter<long>(
+        "fitten.rpc.client.instances", "{instance}", "Instances a service channel currently balances over.");
+
+    public static readonly Counter<long> Ejections = FittenTelemetry.Meter.CreateCounter<long>(
+        "fitten.rpc.client.ejections", "{ejection}", "Instances ejected by passive health checking.");
+
+    public static readonly Counter<long> Failovers = FittenTelemetry.Meter.CreateCounter<long>(
+        "fitten.rpc.client.failovers", "{call}", "Calls sent to another instance because one could not take them.");
+
+    public static void InstancesChanged(string service, int delta)
+    {
+        if (delta != 0 && Instances.Enabled)
+        {
+            Instances.Add(delta, new KeyValuePair<string, object?>("rpc.service", service));
+        }
+    }
+
+    public static void Ejected(string service, BalancerEndpoint endpoint)
+    {
+        if (Ejections.Enabled)
+        {
+            var instance = endpoint.Instance;
+            var tags = new TagList
+            {
+                { "rpc.service", service },
+                { "server.address", instance.Host },
+                { "server.port", instance.Port },
+            };
+            Ejections.Add(1, tags);
+        }
+    }
+
+    public static void FailedOver(string service)
+    {
+        if (Failovers.Enabled)
+        {
+            Failovers.Add(1, new KeyValuePair<string, object?>("rpc.service", service));
+        }
+    }
+}
