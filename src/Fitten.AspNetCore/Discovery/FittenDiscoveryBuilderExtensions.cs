@@ -29,11 +29,15 @@ public static class FittenDiscoveryBuilderExtensions
     /// <summary>
     /// Resolves services from configuration (<c>Fitten:Clients:{service}:Endpoints</c> by default, see
     /// <see cref="ConfigurationRegistry"/>), following reloads. Replaces the in-process registry as resolver and watcher.
+    /// The configuration is parsed when the host starts, so an entry that does not parse fails start-up.
     /// </summary>
     public static IFittenBuilder AddConfigurationRegistry(this IFittenBuilder builder, string sectionPath = ConfigurationRegistry.DefaultSectionPath)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(sp => new ConfigurationRegistry(sp.GetRequiredService<IConfiguration>(), sectionPath));
+
+        // Resolving it when the host starts parses the configuration then: a bad entry fails start-up.
+        builder.Services.AddSingleton<IHostedService>(static sp => new StartupCheck(sp.GetRequiredService<ConfigurationRegistry>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IServiceResolver>(static sp => sp.GetRequiredService<ConfigurationRegistry>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IServiceWatcher>(static sp => sp.GetRequiredService<ConfigurationRegistry>()));
         return builder;
@@ -42,19 +46,19 @@ public static class FittenDiscoveryBuilderExtensions
     /// <summary>
     /// Adds a load-balanced <see cref="ServiceChannel"/> to <paramref name="service"/>, resolved through the
     /// registered <see cref="IServiceWatcher"/>. Inject it (or <see cref="ICallInvoker"/>) with
-    /// <c>[FromKeyedServices("service")]</c>. Options are validated when it is first resolved.
+    /// <c>[FromKeyedServices("service")]</c>. <paramref name="configure"/> runs, and the options are validated, in this call.
     /// </summary>
     public static IFittenBuilder AddServiceClient(this IFittenBuilder builder, string service, Action<ServiceChannelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         builder.AddInProcessRegistry();
-        builder.Services.AddKeyedSingleton(service, (sp, _) =>
-        {
-            var options = new ServiceChannelOptions();
-            configure?.Invoke(options);
-            return new ServiceChannel(service, sp.GetRequiredService<IServiceWatcher>(), options);
-        });
+
+        // Configured and validated here, so a bad option fails while the host is being built, not on a first call.
+        var options = new ServiceChannelOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        builder.Services.AddKeyedSingleton(service, (sp, _) => new ServiceChannel(service, sp.GetRequiredService<IServiceWatcher>(), options));
         builder.Services.AddKeyedSingleton<ICallInvoker>(service, static (sp, key) => sp.GetRequiredKeyedService<ServiceChannel>(key));
         return builder;
     }
@@ -72,5 +76,13 @@ public static class FittenDiscoveryBuilderExtensions
         builder.Services.AddSingleton<IHostedService>(sp => new ServiceRegistration(
             service, configure, sp.GetRequiredService<IServiceRegistrar>(), sp.GetRequiredService<IServer>(), sp.GetRequiredService<IHostApplicationLifetime>()));
         return builder;
+    }
+
+    /// <summary>A hosted service that does nothing but exist, so that its dependency is created when the host starts.</summary>
+    private sealed class StartupCheck(object dependency) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(dependency);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

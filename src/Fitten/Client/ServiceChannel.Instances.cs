@@ -120,13 +120,18 @@ public sealed partial class ServiceChannel
     private async ValueTask<State> WaitForFirstSnapshotAsync(CallOptions options)
     {
         var timeout = options.Timeout ?? _options.Channel.DefaultTimeout;
+        bool callDeadline = timeout != Timeout.InfiniteTimeSpan && timeout <= _options.ResolveTimeout;
         try
         {
-            await _firstSnapshot.Task.WaitAsync(timeout, options.CancellationToken).ConfigureAwait(false);
+            await _firstSnapshot.Task.WaitAsync(callDeadline ? timeout : _options.ResolveTimeout, options.CancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (callDeadline)
+        {
+            throw new RpcException(StatusCode.DeadlineExceeded, $"No instances of '{Service}' were resolved before the deadline.") { NotProcessed = true };
         }
         catch (TimeoutException)
         {
-            throw new RpcException(StatusCode.DeadlineExceeded, $"No instances of '{Service}' were found before the deadline.") { NotProcessed = true };
+            throw new RpcException(StatusCode.Unavailable, $"The registry did not answer for '{Service}' within {_options.ResolveTimeout.TotalSeconds:0.###} s.") { NotProcessed = true };
         }
         catch (OperationCanceledException)
         {

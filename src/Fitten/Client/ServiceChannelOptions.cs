@@ -29,6 +29,14 @@ public sealed class ServiceChannelOptions
     /// </summary>
     public int MaxFailovers { get; set; } = 2;
 
+    /// <summary>
+    /// How long calls made before the registry first answered wait for it, at most (their own timeout may be
+    /// shorter). Then they fail UNAVAILABLE, not processed, instead of hanging on a registry that cannot be
+    /// reached. Default: 10 s, long enough for a registry that is starting, short enough to surface a wrong
+    /// address quickly. Range 1 ms to 5 min.
+    /// </summary>
+    public TimeSpan ResolveTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Options of the channel to each instance (timeouts, connections per instance, caller).</summary>
     public FittenChannelOptions Channel { get; } = new();
 
@@ -42,6 +50,11 @@ public sealed class ServiceChannelOptions
         if (MaxFailovers is < 0 or > 10)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxFailovers), MaxFailovers, "MaxFailovers must be between 0 and 10.");
+        }
+
+        if (ResolveTimeout < TimeSpan.FromMilliseconds(1) || ResolveTimeout > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResolveTimeout), ResolveTimeout, "ResolveTimeout must be between 1 ms and 5 min.");
         }
 
         if (HashKeyHeader is { Length: 0 })

@@ -36,4 +36,25 @@ public class FittenDiscoveryBuilderExtensionsTests
         await app.StopAsync();
         Assert.Empty((await registry.ResolveAsync(InstanceServer.Service)).Instances);
     }
+
+    [Fact]
+    public async Task AddConfigurationRegistry_EntryDoesNotParse_StartFails()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration["Fitten:Clients:s:Endpoints:0"] = "no port here";
+        builder.Services.AddFitten().AddConfigurationRegistry();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseFitten()));
+        await using var app = builder.Build();
+
+        await Assert.ThrowsAsync<FormatException>(() => app.StartAsync());
+    }
+
+    [Fact]
+    public void AddServiceClient_InvalidOptions_ThrowsAtRegistration()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.Services.AddFitten().AddServiceClient("s", o => o.LoadBalancingPolicy = "Fastest"));
+    }
 }

@@ -29,6 +29,7 @@ public class ServiceChannelOptionsTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannelOptions { MaxFailovers = 11 }.Validate());
         Assert.Throws<ArgumentException>(() => new ServiceChannelOptions { HashKeyHeader = string.Empty }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannelOptions { ResolveTimeout = TimeSpan.Zero }.Validate());
         var options = new ServiceChannelOptions();
         options.OutlierDetection.MaxEjectionPercent = -1;
         Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
@@ -54,6 +55,31 @@ public class ServiceChannelOptionsTests
 
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
         Assert.True(ex.NotProcessed);
+    }
+
+    [Theory]
+    [InlineData(50, StatusCode.DeadlineExceeded)]
+    [InlineData(5_000, StatusCode.Unavailable)]
+    public async Task InvokeAsync_RegistryNeverAnswers_FailsNotProcessedWithinTheShorterLimit(int callTimeoutMs, StatusCode expected)
+    {
+        var options = new ServiceChannelOptions { ResolveTimeout = TimeSpan.FromMilliseconds(100) };
+        await using var channel = new ServiceChannel("s", new SilentWatcher(), options);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.InvokeAsync(
+            new Method<byte[], byte[]>("s", "M", BytesMarshaller.Instance, BytesMarshaller.Instance), [], CallOptions.WithTimeout(TimeSpan.FromMilliseconds(callTimeoutMs))).AsTask());
+
+        Assert.Equal(expected, ex.StatusCode);
+        Assert.True(ex.NotProcessed);
+    }
+
+    /// <summary>A registry that never answers (unreachable), but stops when asked.</summary>
+    private sealed class SilentWatcher : IServiceWatcher
+    {
+        public async IAsyncEnumerable<ServiceInstanceSet> WatchAsync(string service, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+            yield break;
+        }
     }
 
     private sealed class FirstPolicy : ILoadBalancingPolicy, IEndpointPicker
