@@ -14,6 +14,7 @@ internal sealed partial class ServerConnection
     private const int SmallFrameCost = 64;
 
     private long _queuedBytes;
+    private long _lastWriteProgressTicks = Environment.TickCount64;
     private TaskCompletionSource? _writerCaughtUp;
 
     /// <summary>
@@ -47,12 +48,23 @@ internal sealed partial class ServerConnection
         return false;
     }
 
+    /// <summary>
+    /// From the heartbeat: the queue is over the high mark and no flush has completed for longer than the frame read
+    /// timeout. Catches a client that stopped reading after it stopped sending too, when the read loop is parked
+    /// waiting for input and so never reaches <see cref="WaitForWriterAsync"/>.
+    /// </summary>
+    private bool IsWriterStalled(long now)
+        => Volatile.Read(ref _queuedBytes) > QueueHighWatermark
+            && _limits.FrameReadTimeout != Timeout.InfiniteTimeSpan
+            && now - Volatile.Read(ref _lastWriteProgressTicks) > (long)_limits.FrameReadTimeout.TotalMilliseconds;
+
     /// <summary>Roughly what <paramref name="item"/> occupies until written.</summary>
     private static int QueueCost(in Outbound item) => SmallFrameCost + (item.Call?.ResponseBody.WrittenCount ?? 0) + (item.Message?.Length ?? 0);
 
     /// <summary>The writer took frames worth <paramref name="bytes"/> off the queue.</summary>
     private void OnFramesWritten(long bytes)
     {
+        Volatile.Write(ref _lastWriteProgressTicks, Environment.TickCount64);
         if (Interlocked.Add(ref _queuedBytes, -bytes) <= QueueLowWatermark && Volatile.Read(ref _writerCaughtUp) is not null)
         {
             Interlocked.Exchange(ref _writerCaughtUp, null)?.TrySetResult();

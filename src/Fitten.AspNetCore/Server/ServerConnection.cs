@@ -213,6 +213,14 @@ internal sealed partial class ServerConnection
     private void OnTick()
     {
         long now = Environment.TickCount64;
+        if (IsWriterStalled(now))
+        {
+            Abort(GoAwayCode.StalledPeer, $"client read no response for {_limits.FrameReadTimeout.TotalMilliseconds} ms while {Volatile.Read(ref _queuedBytes)} bytes were waiting");
+            // The goaway cannot be written either; cut the transport so the pending flush ends.
+            _context.Abort(new ConnectionAbortedException("The client stopped reading."));
+            return;
+        }
+
         long partialSince = Volatile.Read(ref _partialSinceTicks);
         if (partialSince != 0 && _limits.FrameReadTimeout != Timeout.InfiniteTimeSpan && now - partialSince > Ms(_limits.FrameReadTimeout))
         {
