@@ -28,6 +28,10 @@ public static class FittenServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FittenServerOptions>, FittenServerOptionsValidator>());
+        // The JSON codec shares ASP.NET Core's HTTP JSON options (ConfigureHttpJsonOptions), the ones Minimal APIs and
+        // OpenAPI use, so one JsonSerializerContext registered there serves RPC-over-JSON, HTTP/JSON and the schema.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Fitten.Codecs.FittenCodec, Fitten.Codecs.JsonCodec>(
+            static sp => new Fitten.Codecs.JsonCodec(sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions)));
         services.TryAddSingleton<ReadinessDrainDelay>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ReadinessDrainDelay>(static sp => sp.GetRequiredService<ReadinessDrainDelay>()));
         services.TryAddSingleton<Http2Handoff>();
@@ -119,7 +123,7 @@ public static class FittenServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(handler);
-        builder.Services.AddSingleton<ServerMethod>(new UnaryServerMethod<TRequest, TResponse>(method, handler));
+        builder.Services.AddSingleton<ServerMethod>(sp => new UnaryServerMethod<TRequest, TResponse>(method, handler, sp.GetServices<Fitten.Codecs.FittenCodec>()));
         return builder;
     }
 
@@ -137,7 +141,7 @@ public static class FittenServiceCollectionExtensions
         builder.Services.AddSingleton<ServerMethod>(sp =>
         {
             var service = sp.GetRequiredService<TService>();
-            return new UnaryServerMethod<TRequest, TResponse>(method, (request, context) => handler(service, request, context));
+            return new UnaryServerMethod<TRequest, TResponse>(method, (request, context) => handler(service, request, context), sp.GetServices<Fitten.Codecs.FittenCodec>());
         });
         return builder;
     }

@@ -1,3 +1,6 @@
+using Fitten.Codecs;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Fitten.AspNetCore.Server;
 
 /// <summary>A contract bound to the implementation DI provides; turned into server methods when the server starts.</summary>
@@ -7,16 +10,16 @@ internal sealed class ContractBinding(FittenContract contract, Func<IServiceProv
 
     public IEnumerable<ServerMethod> CreateMethods(IServiceProvider services)
     {
-        var binder = new Binder();
+        var binder = new Binder(services.GetServices<FittenCodec>());
         Contract.BindServer(binder, implementation(services));
         return binder.Methods;
     }
 
-    private sealed class Binder : IServiceBinder
+    private sealed class Binder(IEnumerable<FittenCodec> codecs) : IServiceBinder
     {
         public List<ServerMethod> Methods { get; } = [];
 
         public void AddUnary<TRequest, TResponse>(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler)
-            => Methods.Add(new UnaryServerMethod<TRequest, TResponse>(method, handler));
+            => Methods.Add(new UnaryServerMethod<TRequest, TResponse>(method, handler, codecs));
     }
 }

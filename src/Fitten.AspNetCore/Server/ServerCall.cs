@@ -70,6 +70,9 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
 
     public override string? Codec => Read(_codec);
 
+    /// <summary>The codec name the caller sent, as UTF-8; empty when it named none (the method's default).</summary>
+    internal ReadOnlySpan<byte> CodecUtf8 => _codec == default ? default : RequestPayload.WrittenSpan.Slice(_metadataOffset + _codec.Offset, _codec.Length);
+
     public override Metadata RequestHeaders => _headers ??= ReadHeaders();
 
     public static ServerCall Rent(ServerConnection connection, uint streamId)

@@ -1,26 +1,60 @@
 using System.Runtime.CompilerServices;
+using System.Text;
+using Fitten.Codecs;
 
 namespace Fitten.AspNetCore.Server;
 
-/// <summary>A unary method bound to a handler delegate.</summary>
+/// <summary>A unary method bound to a handler delegate, in its default codec and any other codec that can carry it.</summary>
 internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
 {
     private readonly Method<TRequest, TResponse> _method;
     private readonly Func<TRequest, ServerCallContext, ValueTask<TResponse>> _handler;
+    private readonly (byte[] Name, MethodCodec<TRequest, TResponse> Codec)[] _codecs;
 
-    public UnaryServerMethod(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler)
+    public UnaryServerMethod(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler, IEnumerable<FittenCodec>? codecs = null)
         : base(method.ServiceName, method.Name, method.FullName)
     {
         _method = method;
         _handler = handler;
+        var bound = new List<(byte[], MethodCodec<TRequest, TResponse>)>
+        {
+            (Encoding.UTF8.GetBytes(method.DefaultCodecName), method.GetCodec(null)!),
+        };
+        foreach (var codec in codecs ?? [])
+        {
+            if (codec.Name != method.DefaultCodecName && codec.Bind(method) is { } binding)
+            {
+                bound.Add((Encoding.UTF8.GetBytes(codec.Name), binding));
+            }
+        }
+
+        _codecs = [.. bound];
     }
+
+    /// <summary>The method this serves.</summary>
+    public Method<TRequest, TResponse> Method => _method;
+
+    /// <summary>The handler, for other front ends (HTTP/JSON) that serve the same method.</summary>
+    public Func<TRequest, ServerCallContext, ValueTask<TResponse>> Handler => _handler;
 
     public override ValueTask InvokeAsync(ServerCall call)
     {
+        var codec = FindCodec(call.CodecUtf8);
+        if (codec is null)
+        {
+            call.SetStatus(StatusCode.InvalidArgument, $"{FullName} cannot be called with codec '{call.Codec}'; it speaks {string.Join(", ", _codecs.Select(static c => Encoding.UTF8.GetString(c.Name)))}.");
+            return default;
+        }
+
         TRequest request;
         try
         {
-            request = _method.RequestMarshaller.Deserialize(call.RequestMessage);
+            request = codec.Request.Deserialize(call.RequestMessage);
+        }
+        catch (JsonMetadataException)
+        {
+            // A server configuration error, not the caller's: logged as a handler failure, answered INTERNAL.
+            throw;
         }
         catch (Exception ex)
         {
@@ -31,17 +65,35 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
         var pending = _handler(request, call);
         if (pending.IsCompletedSuccessfully)
         {
-            _method.ResponseMarshaller.Serialize(pending.Result, call.ResponseBody);
+            codec.Response.Serialize(pending.Result, call.ResponseBody);
             return default;
         }
 
-        return AwaitAndSerializeAsync(pending, call);
+        return AwaitAndSerializeAsync(pending, codec.Response, call);
+    }
+
+    private MethodCodec<TRequest, TResponse>? FindCodec(ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty)
+        {
+            return _codecs[0].Codec;
+        }
+
+        foreach (var (codecName, codec) in _codecs)
+        {
+            if (name.SequenceEqual(codecName))
+            {
+                return codec;
+            }
+        }
+
+        return null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AwaitAndSerializeAsync(ValueTask<TResponse> pending, ServerCall call)
+    private static async ValueTask AwaitAndSerializeAsync(ValueTask<TResponse> pending, Marshaller<TResponse> response, ServerCall call)
     {
-        var response = await pending.ConfigureAwait(false);
-        _method.ResponseMarshaller.Serialize(response, call.ResponseBody);
+        var result = await pending.ConfigureAwait(false);
+        response.Serialize(result, call.ResponseBody);
     }
 }

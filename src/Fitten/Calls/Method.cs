@@ -1,4 +1,5 @@
 using System.Text;
+using Fitten.Codecs;
 
 namespace Fitten;
 
@@ -28,7 +29,12 @@ public sealed class Method<TRequest, TResponse>
         RequestMarshaller = requestMarshaller;
         ResponseMarshaller = responseMarshaller;
         IsIdempotent = idempotent;
+        _defaultCodec = new MethodCodec<TRequest, TResponse>(requestMarshaller, responseMarshaller);
     }
+
+    private readonly MethodCodec<TRequest, TResponse> _defaultCodec;
+    private TimeSpan? _timeout;
+    private volatile CodecEntry? _lastCodec;
 
     /// <summary>The service name.</summary>
     public string ServiceName { get; }
@@ -48,9 +54,61 @@ public sealed class Method<TRequest, TResponse>
     /// <summary>Encodes responses.</summary>
     public Marshaller<TResponse> ResponseMarshaller { get; }
 
+    /// <summary>
+    /// The method's parameters as JSON (generated for contract methods), which the JSON codec and the HTTP/JSON
+    /// endpoints use; null when the method has no JSON shape.
+    /// </summary>
+    public JsonArguments<TRequest>? JsonArguments { get; init; }
+
+    /// <summary>
+    /// The client-side timeout of calls that set none, overriding the channel's default (<c>[FittenMethod(TimeoutMilliseconds)]</c>).
+    /// Null: the channel's default.
+    /// </summary>
+    public TimeSpan? Timeout
+    {
+        get => _timeout;
+        init
+        {
+            if (value is { } timeout && timeout <= TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Timeout), timeout, "A method timeout must be positive or infinite.");
+            }
+
+            _timeout = value;
+        }
+    }
+
+    /// <summary>The name of the default codec: the one used when a call names none.</summary>
+    public string DefaultCodecName => RequestMarshaller is UnitMarshaller ? ResponseMarshaller.CodecName : RequestMarshaller.CodecName;
+
+    /// <summary>
+    /// The marshallers for <paramref name="codec"/>: the method's own when the codec is null or its default, else
+    /// the codec's binding (cached), or null when the codec cannot carry this method.
+    /// </summary>
+    public MethodCodec<TRequest, TResponse>? GetCodec(FittenCodec? codec)
+    {
+        if (codec is null || codec.Name == DefaultCodecName)
+        {
+            return _defaultCodec;
+        }
+
+        var cached = _lastCodec;
+        if (cached is not null && ReferenceEquals(cached.Codec, codec))
+        {
+            return cached.Binding;
+        }
+
+        // One entry covers the usual case (one channel codec per method); other codecs re-bind, which is cheap.
+        var binding = codec.Bind(this);
+        _lastCodec = new CodecEntry(codec, binding);
+        return binding;
+    }
+
     /// <summary>The full name pre-encoded once, so writing a request copies bytes instead of encoding a string.</summary>
     internal byte[] FullNameUtf8 { get; }
 
     /// <inheritdoc/>
     public override string ToString() => FullName;
+
+    private sealed record CodecEntry(FittenCodec Codec, MethodCodec<TRequest, TResponse>? Binding);
 }

@@ -63,7 +63,9 @@ public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
         bool notProcessed = false;
         try
         {
-            TimeSpan timeout = options.Timeout ?? _options.DefaultTimeout;
+            TimeSpan timeout = options.Timeout ?? method.Timeout ?? _options.DefaultTimeout;
+            var codec = method.GetCodec(_options.Codec)
+                ?? throw new RpcException(StatusCode.Internal, $"The channel's codec '{_options.Codec!.Name}' cannot carry {method.FullName}.") { NotProcessed = true };
             long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : start + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
             call.Arm(timeout, options.CancellationToken);
             for (int attempt = 0; ; attempt++)
@@ -92,7 +94,7 @@ public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
                 }
 
                 call.Request.Reset();
-                RequestEncoder.Encode(call, method, request, deadline, options, _options.Caller, activity ?? Activity.Current);
+                RequestEncoder.Encode(call, method, codec.Request, request, deadline, options, _options.Caller, activity ?? Activity.Current);
                 if (call.Request.WrittenCount > connection.PeerMaxFrameSize)
                 {
                     code = StatusCode.ResourceExhausted;
@@ -136,7 +138,7 @@ public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
                 FramePayload.Split(call.Response.WrittenSpan, out _, out var body);
                 try
                 {
-                    return method.ResponseMarshaller.Deserialize(body);
+                    return codec.Response.Deserialize(body);
                 }
                 catch (Exception ex)
                 {

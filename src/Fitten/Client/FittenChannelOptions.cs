@@ -36,6 +36,13 @@ public sealed class FittenChannelOptions
     /// </summary>
     public int MaxTransparentRetries { get; set; } = 3;
 
+    /// <summary>
+    /// The codec calls use instead of each method's default (MemoryPack for generated contracts), e.g.
+    /// <c>new JsonCodec(options)</c>; it is named in each request's metadata and the server answers with it.
+    /// Default: null, the method's own codec.
+    /// </summary>
+    public Fitten.Codecs.FittenCodec? Codec { get; set; }
+
     /// <summary>This service's name, sent as the caller in metadata. Default: none.</summary>
     public string? Caller { get; set; }
 

@@ -7,7 +7,7 @@ namespace Fitten.Client;
 internal static class RequestEncoder
 {
     public static void Encode<TRequest, TResponse>(
-        ClientCall call, Method<TRequest, TResponse> method, TRequest request, long deadlineTimestamp,
+        ClientCall call, Method<TRequest, TResponse> method, Marshaller<TRequest> marshaller, TRequest request, long deadlineTimestamp,
         in CallOptions options, string? caller, Activity? traceContext)
     {
         var metadata = new MetadataWriter(call.Request);
@@ -17,6 +17,12 @@ internal static class RequestEncoder
             // Relative, not absolute: the server counts from when it reads the frame, so clock skew cannot matter.
             long remaining = Math.Max(0, deadlineTimestamp - Stopwatch.GetTimestamp());
             metadata.WriteNumber(MetadataKind.Timeout, (ulong)(remaining * 1_000_000.0 / Stopwatch.Frequency));
+        }
+
+        if (!ReferenceEquals(marshaller, method.RequestMarshaller))
+        {
+            // Not the method's default codec: say which, so the server decodes and answers with the same one.
+            metadata.WriteString(MetadataKind.Codec, marshaller.CodecName);
         }
 
         if (caller is not null)
@@ -67,6 +73,6 @@ internal static class RequestEncoder
         }
 
         metadata.Complete();
-        method.RequestMarshaller.Serialize(request, call.Request);
+        marshaller.Serialize(request, call.Request);
     }
 }

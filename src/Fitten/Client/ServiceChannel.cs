@@ -104,7 +104,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
             }
 
             previous = endpoint;
-            attemptOptions = RemainingTime(options, start);
+            attemptOptions = RemainingTime(options, method.Timeout, start);
             LoadBalancingTelemetry.FailedOver(Service);
         }
     }
@@ -135,9 +135,9 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
     }
 
     /// <summary>Options for a failover attempt: what is left of the call's timeout, so failovers never extend it.</summary>
-    private CallOptions RemainingTime(CallOptions options, long start)
+    private CallOptions RemainingTime(CallOptions options, TimeSpan? methodTimeout, long start)
     {
-        var timeout = options.Timeout ?? _options.Channel.DefaultTimeout;
+        var timeout = options.Timeout ?? methodTimeout ?? _options.Channel.DefaultTimeout;
         if (timeout == Timeout.InfiniteTimeSpan)
         {
             return options;
