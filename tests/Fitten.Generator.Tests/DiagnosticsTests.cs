@@ -74,6 +74,57 @@ public class DiagnosticsTests
     [Fact]
     public void InvalidMethodName_FIT010() => AssertSingle(Contract("ValueTask<int> Ünïcode();"), "FIT010", "'Ünïcode'");
 
+    private const string Dto = "[MemoryPack.MemoryPackable] public partial class Dto { public int X { get; set; } }";
+
+    [Fact]
+    public void RouteNamesUnknownParameter_FIT011()
+        => AssertSingle(Contract("[HttpGet(\"/orders/{orderId}\")] ValueTask<int> GetAsync(long id);"), "FIT011", "names '{orderId}', but the method has no parameter of that name");
+
+    [Fact]
+    public void RouteParameterOfComplexType_FIT012()
+        => AssertSingle(Contract("[HttpPut(\"/items/{dto}\")] ValueTask<int> PutAsync(Dto dto);", extra: Dto), "FIT012", "Parameter 'dto' binds from the route");
+
+    [Fact]
+    public void ComplexParameterOnGet_FIT013()
+        => AssertSingle(Contract("[HttpGet(\"/items\")] ValueTask<int> FindAsync(Dto filter);", extra: Dto), "FIT013", "GET /items cannot carry a request body, but 'filter'");
+
+    [Fact]
+    public void TwoBodyParameters_FIT013()
+        => AssertSingle(Contract("[HttpPost(\"/items\")] ValueTask<int> AddAsync(Dto first, Dto second);", extra: Dto), "FIT013", "binds 'first', 'second' of 'AddAsync' from the body");
+
+    [Theory]
+    [InlineData("orders/{id}", "must start with '/'")]
+    [InlineData("/orders/{id", "is never closed")]
+    [InlineData("/orders/{}", "has no name")]
+    [InlineData("/orders?id={id}", "no query string")]
+    public void InvalidTemplate_FIT014(string template, string problem)
+        => AssertSingle(Contract($"[HttpGet(\"{template}\")] ValueTask<int> GetAsync(long id);"), "FIT014", problem);
+
+    [Fact]
+    public void SameRouteOnTwoMethods_FIT015()
+        => AssertSingle(Contract("[HttpGet(\"/orders/{id}\")] ValueTask<int> GetAsync(long id);\n [HttpGet(\"/orders/{key}\")] ValueTask<int> FindAsync(long key);"), "FIT015", "is also the route of 'GetAsync'");
+
+    [Fact]
+    public void TwoRoutesOnOneMethod_FIT015()
+        => AssertSingle(Contract("[HttpGet(\"/a/{id}\"), HttpDelete(\"/b/{id}\")] ValueTask<int> GetAsync(long id);"), "FIT015", "has 2 HTTP route attributes");
+
+    [Fact]
+    public void NegativeTimeout_FIT016()
+        => AssertSingle(Contract("[FittenMethod(TimeoutMilliseconds = -5)] ValueTask<int> GetAsync(long id);"), "FIT016", "'GetAsync'");
+
+    [Fact]
+    public void CustomWireNameInvalid_FIT010()
+        => AssertSingle(Contract("[FittenMethod(Name = \"get item\")] ValueTask<int> GetAsync(long id);"), "FIT010", "'get item'");
+
+    [Fact]
+    public void ValidRoutes_NoDiagnostics()
+        => Assert.Empty(GeneratorHarness.Diagnose(Contract("""
+            [HttpGet("/orders/{id:long}")] ValueTask<int> GetAsync(long id, string? view, int? limit, System.DayOfWeek day = System.DayOfWeek.Monday, CancellationToken ct = default);
+            [HttpPost("/orders/{id}/items")] ValueTask<int> AddAsync(long id, Dto item, bool notify = false);
+            [HttpPut("/orders/{*path}")] Task PutAsync(string path, Dto body);
+            [HttpDelete("/orders/{id}")] Task DeleteAsync(System.Guid id);
+            """, extra: Dto)));
+
     [Fact]
     public void ValidContract_NoDiagnostics()
         => Assert.Empty(GeneratorHarness.Diagnose(Contract("ValueTask<int> GetAsync(int id, string? name, System.Guid key, CancellationToken ct = default);\n Task DoAsync();")));

@@ -17,10 +17,14 @@ public class FittenGeneratorTests
         public interface IOrderService
         {
             [Idempotent] ValueTask<Order?> GetAsync(long id, CancellationToken ct = default);
-            Task<Order> CreateAsync(CreateOrder request, CancellationToken ct = default);
+            [HttpPost("/orders")] Task<Order> CreateAsync(CreateOrder request, CancellationToken ct = default);
             ValueTask CancelAsync(long id, string reason);
             Task<List<Order>> ListAsync();
+            [HttpGet("/orders/{id:long}"), FittenMethod(Name = "Find", TimeoutMilliseconds = 250)]
+            ValueTask<Order?> LookUpAsync(long id, State? state, int limit = 10, string? view = null, CancellationToken ct = default);
         }
+
+        public enum State { Open, Closed }
 
         [MemoryPackable] public partial record Order(long Id, string Item);
         [MemoryPackable] public partial record CreateOrder(string Item, int Quantity);

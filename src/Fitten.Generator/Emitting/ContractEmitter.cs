@@ -61,8 +61,10 @@ namespace Fitten.Generator.Emitting
             string responseMarshaller = IsVoid(method)
                 ? "global::Fitten.Codecs.UnitMarshaller.Instance"
                 : $"global::Fitten.Codecs.MemoryPackMarshaller<{method.ResultType}>.Instance";
+            string json = method.Parameters.Count == 0 ? "global::Fitten.Codecs.NoJsonArguments.Instance" : $"{request}Json.Instance";
+            string timeout = method.TimeoutMilliseconds > 0 ? $", Timeout = global::System.TimeSpan.FromMilliseconds({method.TimeoutMilliseconds})" : string.Empty;
             w.Line($"public static readonly global::Fitten.Method<{request}, {method.ResultType}> {method.ClrName} =");
-            w.Line($"    new(ServiceName, {Literal(method.WireName)}, {requestMarshaller}, {responseMarshaller}, idempotent: {(method.IsIdempotent ? "true" : "false")});");
+            w.Line($"    new(ServiceName, {Literal(method.WireName)}, {requestMarshaller}, {responseMarshaller}, idempotent: {(method.IsIdempotent ? "true" : "false")}) {{ JsonArguments = {json}{timeout} }};");
             if (method.Parameters.Count == 0)
             {
                 return;
@@ -118,6 +120,8 @@ namespace Fitten.Generator.Emitting
             w.Line($"return new {request}({args});");
             w.Close();
             w.Close();
+            w.Line();
+            JsonEmitter.EmitArguments(w, method, request);
         }
 
         private static void EmitClient(CodeWriter w, ContractModel contract)
@@ -203,7 +207,23 @@ namespace Fitten.Generator.Emitting
             w.Line("[");
             foreach (var method in contract.Methods)
             {
-                w.Line($"    new({Literal(method.WireName)}, {Literal(method.ClrName)}, {(method.IsIdempotent ? "true" : "false")}),");
+                w.Line($"    new({Literal(method.WireName)}, {Literal(method.ClrName)}, {(method.IsIdempotent ? "true" : "false")})");
+                w.Line("    {");
+                if (method.HttpMethod is not null)
+                {
+                    w.Line($"        Route = new({Literal(method.HttpMethod)}, {Literal(method.HttpTemplate!)}),");
+                }
+
+                w.Line($"        ResultType = typeof({method.ResultTypeOf}),");
+                w.Line("        Parameters =");
+                w.Line("        [");
+                foreach (var p in method.Parameters)
+                {
+                    w.Line($"            new({Literal(p.Name)}, typeof({p.TypeOf}), {(p.IsRequired ? "true" : "false")}, global::Fitten.HttpParameterSource.{p.HttpSource}),");
+                }
+
+                w.Line("        ],");
+                w.Line("    },");
             }
 
             w.Line("];");
@@ -228,7 +248,7 @@ namespace Fitten.Generator.Emitting
             _ => "global::System.Threading.Tasks.Task",
         };
 
-        private static string Arguments(MethodModel method, string prefix)
+        internal static string Arguments(MethodModel method, string prefix)
         {
             var args = new StringBuilder();
             foreach (var p in method.Parameters)
@@ -239,6 +259,6 @@ namespace Fitten.Generator.Emitting
             return args.ToString();
         }
 
-        private static string Literal(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        internal static string Literal(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
     }
 }

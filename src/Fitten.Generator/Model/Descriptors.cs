@@ -40,10 +40,29 @@ namespace Fitten.Generator.Model
         public static readonly DiagnosticDescriptor BadMethodName = Error("FIT010", "Invalid method name",
             "Method name '{0}' is invalid on the wire: use ASCII letters, digits and '_'");
 
+        public static readonly DiagnosticDescriptor UnknownRouteParameter = Error("FIT011", "Route parameter matches no method parameter",
+            "Route '{0}' names '{{{1}}}', but the method has no parameter of that name");
+
+        public static readonly DiagnosticDescriptor RouteParameterNotSimple = Error("FIT012", "Route and query parameters must be simple types",
+            "Parameter '{0}' binds from the {1}, so its type must parse from a string (IParsable<T>, e.g. int, long, Guid, string, DateTime, or an enum)");
+
+        public static readonly DiagnosticDescriptor BadBodyParameters = Error("FIT013", "Unsupported request body",
+            "{0}");
+
+        public static readonly DiagnosticDescriptor BadRoute = Error("FIT014", "Invalid HTTP route",
+            "Route '{0}' is invalid: {1}");
+
+        public static readonly DiagnosticDescriptor DuplicateRoute = Error("FIT015", "HTTP route declared twice",
+            "{0}");
+
+        public static readonly DiagnosticDescriptor BadTimeout = Error("FIT016", "Invalid method timeout",
+            "TimeoutMilliseconds of '{0}' must be positive (or 0 for the channel's default)");
+
         private static readonly DiagnosticDescriptor[] All =
         [
             GenericMethod, ByRefParameter, Overload, BadReturnType, CancellationTokenPosition, BadServiceName,
-            UnsupportedContractShape, NotSerializable, NonMethodMember, BadMethodName,
+            UnsupportedContractShape, NotSerializable, NonMethodMember, BadMethodName, UnknownRouteParameter,
+            RouteParameterNotSimple, BadBodyParameters, BadRoute, DuplicateRoute, BadTimeout,
         ];
 
         public static DiagnosticDescriptor ById(string id)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Collections.Immutable;
 using System.Threading;
 using Fitten.Generator.Model;
@@ -10,6 +11,7 @@ namespace Fitten.Generator.Parsing
     internal static class ContractParser
     {
         private const string IdempotentAttribute = "Fitten.IdempotentAttribute";
+        private const string MethodAttribute = "Fitten.FittenMethodAttribute";
 
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
@@ -35,6 +37,7 @@ namespace Fitten.Generator.Parsing
 
             var methods = ImmutableArray.CreateBuilder<MethodModel>();
             var seen = new HashSet<string>();
+            var routes = new Dictionary<string, string>(System.StringComparer.OrdinalIgnoreCase);
             foreach (var member in symbol.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -53,6 +56,26 @@ namespace Fitten.Generator.Parsing
 
                     if (ParseMethod(method, context.SemanticModel.Compilation, diagnostics) is { } model)
                     {
+                        if (!seen.Add("wire:" + model.WireName))
+                        {
+                            diagnostics.Add(DiagnosticModel.Create(Descriptors.Overload, Locate(method), model.WireName));
+                        }
+
+                        if (model.HttpTemplate is { } template)
+                        {
+                            // Templates that differ only in parameter names ({id} vs {orderId}) still collide.
+                            string key = model.HttpMethod + " " + System.Text.RegularExpressions.Regex.Replace(template, "{[^}]*}", "{}");
+                            if (routes.TryGetValue(key, out string? other))
+                            {
+                                diagnostics.Add(DiagnosticModel.Create(Descriptors.DuplicateRoute, Locate(method),
+                                    $"{model.HttpMethod} {template} of '{method.Name}' is also the route of '{other}'; each route must lead to one method"));
+                            }
+                            else
+                            {
+                                routes.Add(key, method.Name);
+                            }
+                        }
+
                         methods.Add(model);
                     }
                 }
@@ -102,7 +125,7 @@ namespace Fitten.Generator.Parsing
                 ok = false;
             }
 
-            var parameters = ImmutableArray.CreateBuilder<ParameterModel>();
+            var parameters = new List<(IParameterSymbol Symbol, ParameterModel Model)>();
             string? tokenName = null;
             var parameterList = method.Parameters;
             for (int i = 0; i < parameterList.Length; i++)
@@ -135,7 +158,56 @@ namespace Fitten.Generator.Parsing
                     continue;
                 }
 
-                parameters.Add(new ParameterModel(parameter.Name, parameter.Type.ToDisplayString(TypeFormat)));
+                parameters.Add((parameter, ReadParameter(parameter)));
+            }
+
+            bool idempotent = false;
+            int timeout = 0;
+            foreach (var attribute in method.GetAttributes())
+            {
+                string? name = attribute.AttributeClass?.ToDisplayString();
+                if (name == IdempotentAttribute)
+                {
+                    idempotent = true;
+                }
+                else if (name == MethodAttribute)
+                {
+                    foreach (var argument in attribute.NamedArguments)
+                    {
+                        if (argument.Key == "Name" && argument.Value.Value is string customName)
+                        {
+                            wireName = customName;
+                            if (!IsValidName(wireName, allowDots: false))
+                            {
+                                diagnostics.Add(DiagnosticModel.Create(Descriptors.BadMethodName, location, wireName));
+                                ok = false;
+                            }
+                        }
+                        else if (argument.Key == "TimeoutMilliseconds" && argument.Value.Value is int milliseconds)
+                        {
+                            timeout = milliseconds;
+                            if (milliseconds < 0)
+                            {
+                                diagnostics.Add(DiagnosticModel.Create(Descriptors.BadTimeout, location, method.Name));
+                                ok = false;
+                            }
+                        }
+                    }
+                }
+            }
+
+            string? httpMethod = null, httpTemplate = null;
+            var routes = HttpRouteParser.ReadRoutes(method);
+            if (routes.Count > 1)
+            {
+                diagnostics.Add(DiagnosticModel.Create(Descriptors.DuplicateRoute, location,
+                    $"'{method.Name}' has {routes.Count} HTTP route attributes; a method has at most one route of its own (besides the default POST route)"));
+                ok = false;
+            }
+            else if (routes.Count == 1 && ok)
+            {
+                (httpMethod, httpTemplate, var routeLocation) = routes[0];
+                ok = HttpRouteParser.Bind(method.Name, httpMethod, httpTemplate, routeLocation ?? location, parameters, diagnostics);
             }
 
             if (!ok)
@@ -143,13 +215,10 @@ namespace Fitten.Generator.Parsing
                 return null;
             }
 
-            bool idempotent = false;
-            foreach (var attribute in method.GetAttributes())
+            var models = ImmutableArray.CreateBuilder<ParameterModel>(parameters.Count);
+            foreach (var (_, model) in parameters)
             {
-                if (attribute.AttributeClass?.ToDisplayString() == IdempotentAttribute)
-                {
-                    idempotent = true;
-                }
+                models.Add(model);
             }
 
             return new MethodModel(
@@ -157,9 +226,53 @@ namespace Fitten.Generator.Parsing
                 wireName,
                 returnKind,
                 resultType?.ToDisplayString(TypeFormat) ?? "global::Fitten.Codecs.Unit",
-                new EquatableArray<ParameterModel>(parameters.ToImmutable()),
+                new EquatableArray<ParameterModel>(models.MoveToImmutable()),
                 tokenName,
-                idempotent);
+                idempotent,
+                resultType is null ? "global::Fitten.Codecs.Unit" : TypeOf(resultType),
+                httpMethod,
+                httpTemplate,
+                timeout);
+        }
+
+        private static ParameterModel ReadParameter(IParameterSymbol parameter)
+        {
+            var type = parameter.Type;
+            bool nullable = type.NullableAnnotation == NullableAnnotation.Annotated
+                || type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+            string? defaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null;
+            return new ParameterModel(
+                parameter.Name,
+                type.ToDisplayString(TypeFormat),
+                TypeOf(type),
+                IsRequired: !nullable && !parameter.HasExplicitDefaultValue,
+                defaultValue,
+                SimpleTypes.Classify(type),
+                HttpSource: "Body");
+        }
+
+        /// <summary>The type as typeof and generic arguments take it: reference types lose their '?' annotation.</summary>
+        private static string TypeOf(ITypeSymbol type)
+            => (type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+        private static string DefaultLiteral(IParameterSymbol parameter)
+        {
+            object? value = parameter.ExplicitDefaultValue;
+            string type = parameter.Type.ToDisplayString(TypeFormat);
+            if (value is null)
+            {
+                return "default(" + type + ")";
+            }
+
+            string literal = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
+            literal = value switch
+            {
+                float => literal + "f",
+                decimal => literal + "m",
+                double when literal.IndexOf('.') < 0 && literal.IndexOf('E') < 0 => literal + "d",
+                _ => literal,
+            };
+            return "(" + type + ")(" + literal + ")";
         }
 
         private static bool TryReadReturn(ITypeSymbol type, out ReturnKind kind, out ITypeSymbol? result)
