@@ -35,7 +35,7 @@ public sealed partial class EtcdRegistry
 
         if (await TrySyncAsync(cancellationToken).ConfigureAwait(false) is { } error)
         {
-            Log.RegistrationPending(_logger, error, "Registration", instance.Address, instance.Service, _options.Endpoint, error.Message);
+            Log.RegistrationPending(_logger, error, "Registration", instance.Address, instance.Service, _options.Endpoint, Describe(error));
         }
         else
         {
@@ -61,7 +61,7 @@ public sealed partial class EtcdRegistry
 
         if (await TrySyncAsync(cancellationToken).ConfigureAwait(false) is { } error)
         {
-            Log.RegistrationPending(_logger, error, "Deregistration", instance.Address, instance.Service, _options.Endpoint, error.Message);
+            Log.RegistrationPending(_logger, error, "Deregistration", instance.Address, instance.Service, _options.Endpoint, Describe(error));
         }
         else
         {
@@ -98,7 +98,7 @@ public sealed partial class EtcdRegistry
                 Interlocked.Exchange(ref _leaseId, grant.ID);
                 if (!_leaseLost)
                 {
-                    Log.LeaseGranted(_logger, grant.ID, _options.LeaseTtl, _options.Endpoint);
+                    Log.LeaseGranted(_logger, grant.ID, _options.LeaseTtl.TotalSeconds, _options.Endpoint);
                 }
                 lock (_registered)
                 {
@@ -180,7 +180,7 @@ public sealed partial class EtcdRegistry
     private Task KeepAliveLoopAsync() => RetryUntilDisposedAsync(
         "lease keep-alive",
         KeepAliveAsync,
-        unreachable: (error, delay) => Log.LeaseUnreachable(_logger, error, _options.Endpoint, error.Message, RegisteredCount(), delay),
+        unreachable: (ex, error, delaySeconds) => Log.LeaseUnreachable(_logger, ex, _options.Endpoint, error, RegisteredCount(), delaySeconds),
         recovered: failures => Log.LeaseResumed(_logger, _options.Endpoint, failures, Interlocked.Read(ref _leaseId)));
 
     private async Task KeepAliveAsync(Action progress, CancellationToken token)

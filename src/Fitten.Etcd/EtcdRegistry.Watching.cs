@@ -169,7 +169,7 @@ public sealed partial class EtcdRegistry
                     _store.Replace(service, [.. current.Values]);
                 }
             },
-            unreachable: (error, delay) => Log.WatchUnreachable(_logger, error, _options.Endpoint, error.Message, service, current.Count, delay),
+            unreachable: (ex, error, delaySeconds) => Log.WatchUnreachable(_logger, ex, _options.Endpoint, error, service, current.Count, delaySeconds),
             recovered: failures => Log.WatchResumed(_logger, service, _options.Endpoint, failures, revision));
     }
 

@@ -108,7 +108,7 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
     /// <paramref name="recovered"/> with how many there were.
     /// </summary>
     private async Task RetryUntilDisposedAsync(
-        string loop, Func<Action, CancellationToken, Task> attempt, Action<Exception, TimeSpan> unreachable, Action<int> recovered)
+        string loop, Func<Action, CancellationToken, Task> attempt, Action<Exception, string, double> unreachable, Action<int> recovered)
     {
         await Task.Yield();
         var token = _disposed.Token;
@@ -130,8 +130,9 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
             {
                 await attempt(Progress, token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (Exception) when (token.IsCancellationRequested)
             {
+                // Disposed: gRPC reports the cancelled stream as an RpcException (Cancelled), which is no outage.
                 return;
             }
             catch (Exception ex)
@@ -139,11 +140,11 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
                 // Unreachable or restarting: the next attempt comes after the backoff.
                 if (++failures == 1)
                 {
-                    unreachable(ex, delay);
+                    unreachable(ex, Describe(ex), delay.TotalSeconds);
                 }
                 else
                 {
-                    Log.StillUnreachable(_logger, _options.Endpoint, loop, ex.Message, failures, delay);
+                    Log.StillUnreachable(_logger, _options.Endpoint, loop, Describe(ex), failures, delay.TotalSeconds);
                 }
             }
 
@@ -159,6 +160,9 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
+
+    /// <summary>What went wrong, short: gRPC's own message repeats the status, the detail and the inner exception.</summary>
+    private static string Describe(Exception ex) => ex is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
 
     /// <summary>Stops watching, revokes the lease (removing this registry's instances at once) and closes the connection.</summary>
     public async ValueTask DisposeAsync()

@@ -57,6 +57,12 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         Assert.Contains("etcd registry", registered.Message, StringComparison.Ordinal);
         Assert.Contains("127.0.0.1:5001", Assert.Single(_logs.Events(101)).Message, StringComparison.Ordinal);
         Assert.Contains(_etcd.Endpoint, Assert.Single(_logs.Events(121)).Message, StringComparison.Ordinal);
+
+        // Stopping cancels the watch and the keep-alive; gRPC reports that as an error, which is no outage to warn of.
+        await cts.CancelAsync();
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+        Assert.DoesNotContain(_logs.Records, r => r.Level >= LogLevel.Warning);
     }
 
     [Fact]

@@ -99,8 +99,9 @@ public sealed partial class ServiceChannel
                     }
                 }
             }
-            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+            catch (Exception) when (_disposed.IsCancellationRequested)
             {
+                // Disposed: whatever the watcher threw on cancellation is no registry failure.
                 return;
             }
             catch (Exception ex)
@@ -109,11 +110,11 @@ public sealed partial class ServiceChannel
                 // once as a warning; the retries that follow are Debug, so an outage does not flood the log.
                 if (++failures == 1)
                 {
-                    Log.RegistryUnreachable(_logger, ex, Service, ex.Message, Endpoints.Length, delay);
+                    Log.RegistryUnreachable(_logger, ex, Service, ex.Message, Endpoints.Length, delay.TotalSeconds);
                 }
                 else
                 {
-                    Log.RegistryStillUnreachable(_logger, Service, ex.Message, failures, delay);
+                    Log.RegistryStillUnreachable(_logger, Service, ex.Message, failures, delay.TotalSeconds);
                 }
             }
 

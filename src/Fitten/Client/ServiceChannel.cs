@@ -129,7 +129,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
             string cause = refused
                 ? "it refused the connection"
                 : $"{_options.OutlierDetection.ConsecutiveFailures} server failures in a row, the last {Status.CodeName(code)}";
-            Log.InstanceEjected(_logger, endpoint.Instance.Address, Service, TimeSpan.FromMilliseconds(endpoint.EjectedUntil - nowMs), cause, endpoint.EjectionCount);
+            Log.InstanceEjected(_logger, endpoint.Instance.Address, Service, (endpoint.EjectedUntil - nowMs) / 1000.0, cause, endpoint.EjectionCount);
         }
     }
 

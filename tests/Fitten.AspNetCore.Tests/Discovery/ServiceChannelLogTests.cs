@@ -56,6 +56,9 @@ public sealed class ServiceChannelLogTests : IAsyncLifetime
         Assert.Contains("3 instances", first.Message, StringComparison.Ordinal);
         Assert.Contains("3 added", first.Message, StringComparison.Ordinal);
         Assert.Contains("2 instances", second.Message, StringComparison.Ordinal);
+
+        await channel.DisposeAsync();
+        Assert.DoesNotContain(_logs.Records, r => r.Level >= LogLevel.Warning);
     }
 
     [Fact]
