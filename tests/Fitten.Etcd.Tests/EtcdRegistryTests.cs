@@ -141,23 +141,16 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
     public async Task SeveralEndpoints_EtcdKilledAndRestarted_WatchFollowsAgain()
     {
         await using var registrar = Registry();
-        await using var resolver = new EtcdRegistry(
-            new EtcdRegistryOptions { Endpoint = $"http://127.0.0.1:1,{_etcd.Endpoint}", RequestTimeout = TimeSpan.FromSeconds(2) }, _loggerFactory);
-        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5001));
+        await using var resolver = Registry(endpoint: $"http://127.0.0.1:1,{_etcd.Endpoint}");
         using var cts = new CancellationTokenSource(Patience * 2);
-        await using var watch = resolver.WatchAsync("s", cts.Token).GetAsyncEnumerator(cts.Token);
-        Assert.True(await watch.MoveNextAsync());
-        Assert.Single(watch.Current.Instances);
+        await using var watch = await WatchFirstInstanceAsync(registrar, resolver, cts.Token);
 
         _etcd.Kill();
         await _logs.WaitForAsync(126);
         await _etcd.RestartAsync();
         await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5002));
 
-        while (watch.Current.Instances.Length != 2)
-        {
-            Assert.True(await watch.MoveNextAsync());
-        }
+        await WaitForCountAsync(watch, 2);
     }
 
     [Fact]
@@ -201,11 +194,8 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
     {
         await using var registrar = Registry();
         await using var resolver = Registry();
-        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5001));
         using var cts = new CancellationTokenSource(Patience * 2);
-        await using var watch = resolver.WatchAsync("s", cts.Token).GetAsyncEnumerator(cts.Token);
-        Assert.True(await watch.MoveNextAsync());
-        Assert.Single(watch.Current.Instances);
+        await using var watch = await WatchFirstInstanceAsync(registrar, resolver, cts.Token);
 
         // Push the watcher's revision well past where a fresh etcd will be once the registrar wrote its two
         // instances again. Only changes under the watched prefix move a watch's revision, so churn that service,
@@ -224,20 +214,14 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         }
 
         await registrar.DeregisterAsync(marker);
-        while (watch.Current.Instances.Length != 1)
-        {
-            Assert.True(await watch.MoveNextAsync());
-        }
+        await WaitForCountAsync(watch, 1);
 
         await _etcd.RestartAsync(wipeData: true);
         await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5002));
 
         // The registrar's lease is gone with the data: it grants a new one and writes both instances again; the
         // watcher sees a fresh etcd behind its revision and reads everything again.
-        while (watch.Current.Instances.Length != 2)
-        {
-            Assert.True(await watch.MoveNextAsync());
-        }
+        await WaitForCountAsync(watch, 2);
 
         Assert.Equal([5001, 5002], watch.Current.Instances.Select(i => i.Port));
         Assert.Equal(LogLevel.Warning, (await _logs.WaitForAsync(122)).Level);
@@ -252,12 +236,9 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
     {
         await using var proxy = new TcpProxy(_etcd.Endpoint);
         await using var registrar = Registry();
-        await using var resolver = new EtcdRegistry(new EtcdRegistryOptions { Endpoint = proxy.Endpoint, RequestTimeout = TimeSpan.FromSeconds(2) }, _loggerFactory);
-        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5001));
+        await using var resolver = Registry(endpoint: proxy.Endpoint);
         using var cts = new CancellationTokenSource(Patience * 2);
-        await using var watch = resolver.WatchAsync("s", cts.Token).GetAsyncEnumerator(cts.Token);
-        Assert.True(await watch.MoveNextAsync());
-        Assert.Single(watch.Current.Instances);
+        await using var watch = await WatchFirstInstanceAsync(registrar, resolver, cts.Token);
 
         // The watcher loses etcd; meanwhile the instance set changes and etcd compacts away the history it missed.
         proxy.Cut();
@@ -266,10 +247,7 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         await _etcd.CompactAsync();
         proxy.Restore();
 
-        while (watch.Current.Instances.Length != 2)
-        {
-            Assert.True(await watch.MoveNextAsync());
-        }
+        await WaitForCountAsync(watch, 2);
 
         Assert.Contains("was compacted away", (await _logs.WaitForAsync(128)).Message, StringComparison.Ordinal);
         await _logs.WaitForAsync(127, r => r.Message.Contains(proxy.Endpoint, StringComparison.Ordinal));
@@ -287,14 +265,33 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         new EtcdRegistryOptions().Validate();
     }
 
-    private EtcdRegistry Registry(TimeSpan? ttl = null) => new(
+    private EtcdRegistry Registry(TimeSpan? ttl = null, string? endpoint = null) => new(
         new EtcdRegistryOptions
         {
-            Endpoint = _etcd.Endpoint,
+            Endpoint = endpoint ?? _etcd.Endpoint,
             LeaseTtl = ttl ?? TimeSpan.FromSeconds(10),
             RequestTimeout = TimeSpan.FromSeconds(2),
         },
         _loggerFactory);
+
+    /// <summary>Registers 127.0.0.1:5001 as "s" and returns a watch of "s" that has seen it (bounded by <paramref name="token"/>).</summary>
+    private static async Task<IAsyncEnumerator<ServiceInstanceSet>> WatchFirstInstanceAsync(EtcdRegistry registrar, EtcdRegistry resolver, CancellationToken token)
+    {
+        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5001));
+        var watch = resolver.WatchAsync("s", token).GetAsyncEnumerator(token);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Single(watch.Current.Instances);
+        return watch;
+    }
+
+    /// <summary>Follows <paramref name="watch"/> until it shows <paramref name="count"/> instances (its token bounds the wait).</summary>
+    private static async Task WaitForCountAsync(IAsyncEnumerator<ServiceInstanceSet> watch, int count)
+    {
+        while (watch.Current.Instances.Length != count)
+        {
+            Assert.True(await watch.MoveNextAsync());
+        }
+    }
 
     /// <summary>Polls every 50 ms for up to 20 s.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
