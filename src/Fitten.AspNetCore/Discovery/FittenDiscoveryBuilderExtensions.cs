@@ -71,6 +71,7 @@ public static class FittenDiscoveryBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
 
         // The built-in kinds, as keyed services: Fitten.Etcd adds the etcd kind, and your own kinds come in the same way.
+        // (AddInProcessRegistry for the registry itself; its unkeyed registrations are replaced below.)
         builder.AddInProcessRegistry();
         AddKind<InProcessRegistry, InProcessRegistry>(services, RegistryKinds.InProcess);
         services.TryAddSingleton(static sp => new ConfigurationRegistry(sp.GetRequiredService<IConfiguration>(), ConfigurationRegistry.DefaultSectionPath, sp.GetService<ILoggerFactory>()));

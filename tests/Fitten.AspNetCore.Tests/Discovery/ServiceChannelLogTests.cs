@@ -68,7 +68,19 @@ public sealed class ServiceChannelLogTests : IAsyncLifetime
         await CallManyAsync(channel, 6);
 
         await _servers[1].KillAsync();
-        await CallManyAsync(channel, 6);
+
+        // A call sent while the dying instance still held its connection can fail with it ("closed before the call
+        // was answered": sent, so not failed over); seen about once in 20 runs here. The log is what this test is about.
+        for (int i = 0; i < 20 && _logs.Events(141).Length == 0; i++)
+        {
+            try
+            {
+                await channel.InvokeAsync(InstanceServer.Whoami, "", Call);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+            {
+            }
+        }
 
         var ejected = Assert.Single(_logs.Events(141));
         Assert.Equal(LogLevel.Warning, ejected.Level);
