@@ -2,7 +2,11 @@
 //   dotnet run --project samples/Cluster                      three instances and a client in one process (no setup)
 //   dotnet run --project samples/Cluster -- server --port 5101 --etcd http://127.0.0.1:2379 [--weight 200] [--delay 20]
 //   dotnet run --project samples/Cluster -- client --etcd http://127.0.0.1:2379 [--policy RoundRobin] [--seconds 60]
-// The client prints, every second, how many calls each instance answered and how many failed.
+// The client prints, every second, how many calls each instance answered and how many failed; both sides log
+// discovery events (registrations, etcd lease and watch trouble, ejections) at Information.
+// A server's registry comes from configuration (Fitten:Registry): --etcd URL is short for
+// --Fitten:Registry:Kind etcd --Fitten:Registry:Etcd:Endpoints URL, and environment variables work too
+// (Fitten__Registry__Kind=etcd Fitten__Registry__Etcd__Endpoints=URL).
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -31,9 +35,10 @@ switch (mode)
         break;
 
     case "client":
-        await using (var registry = new EtcdRegistry(new EtcdRegistryOptions { Endpoint = etcd ?? "http://127.0.0.1:2379" }))
+        using (var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Fitten.Discovery", LogLevel.Information)))
+        await using (var registry = new EtcdRegistry(new EtcdRegistryOptions { Endpoint = etcd ?? "http://127.0.0.1:2379" }, logs))
         {
-            await using var channel = new ServiceChannel(Service, registry, Options(Option("policy")));
+            await using var channel = new ServiceChannel(Service, registry, Options(Option("policy")), logs);
             await ReportAsync(channel, TimeSpan.FromSeconds(IntOption("seconds", 60)));
         }
 
@@ -79,8 +84,8 @@ ServiceChannelOptions Options(string? policy) => new()
 
 async Task<WebApplication> StartServerAsync(int port, int weight, int delayMs, string? etcdEndpoint, InProcessRegistry? registry)
 {
-    var builder = WebApplication.CreateSlimBuilder();
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    var builder = WebApplication.CreateSlimBuilder(args);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Fitten.Discovery", LogLevel.Information);
     byte[]? name = null;
     builder.Services.AddFitten()
         .AddUnaryMethod(whoami, async (_, context) =>
@@ -98,9 +103,17 @@ async Task<WebApplication> StartServerAsync(int port, int weight, int delayMs, s
         builder.Services.AddSingleton(registry);
     }
 
-    if (etcdEndpoint is not null)
+    else
     {
-        builder.Services.AddEtcdRegistry(o => o.Endpoint = etcdEndpoint);
+        // Fitten:Registry:Kind (inprocess by default) chooses; AddEtcdRegistryKind makes etcd one of the choices.
+        if (etcdEndpoint is not null)
+        {
+            builder.Configuration["Fitten:Registry:Kind"] = RegistryKinds.Etcd;
+            builder.Configuration["Fitten:Registry:Etcd:Endpoints"] = etcdEndpoint;
+        }
+
+        builder.Services.AddFitten().AddRegistryFromConfiguration();
+        builder.Services.AddEtcdRegistryKind();
     }
 
     builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseFitten()));

@@ -13,6 +13,8 @@ public sealed partial class EtcdRegistry
     private Task? _leaseLoop;
     private long _leaseId;
     private bool _dirty;
+    private volatile bool _leaseLost;
+    private volatile bool _writesPending;
 
     /// <summary>
     /// Stores <paramref name="instance"/> under this registry's lease. When etcd cannot be reached the instance is
@@ -31,7 +33,14 @@ public sealed partial class EtcdRegistry
             _leaseLoop ??= KeepAliveLoopAsync();
         }
 
-        await TrySyncAsync(cancellationToken).ConfigureAwait(false);
+        if (await TrySyncAsync(cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            Log.RegistrationPending(_logger, error, "Registration", instance.Address, instance.Service, _options.Endpoint, Describe(error));
+        }
+        else
+        {
+            RegistrarLog.InstanceRegistered(_logger, instance.Address, instance.Service, RegistryKinds.Etcd);
+        }
     }
 
     /// <summary>Removes the instance's key. When etcd cannot be reached, the removal is retried in the background.</summary>
@@ -50,19 +59,30 @@ public sealed partial class EtcdRegistry
             _dirty = true;
         }
 
-        await TrySyncAsync(cancellationToken).ConfigureAwait(false);
+        if (await TrySyncAsync(cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            Log.RegistrationPending(_logger, error, "Deregistration", instance.Address, instance.Service, _options.Endpoint, Describe(error));
+        }
+        else
+        {
+            RegistrarLog.InstanceDeregistered(_logger, instance.Address, instance.Service, RegistryKinds.Etcd);
+        }
     }
 
-    private async Task TrySyncAsync(CancellationToken cancellationToken)
+    /// <summary>Writes what is pending; returns what went wrong when etcd could not be reached, null when written.</summary>
+    private async Task<Exception?> TrySyncAsync(CancellationToken cancellationToken)
     {
         try
         {
             await SyncAsync(cancellationToken).ConfigureAwait(false);
+            return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // etcd is unreachable: the keep-alive loop retries with backoff.
+            // etcd is unreachable: the keep-alive loop retries with backoff, and says when the writes went through.
+            _writesPending = true;
             Wake();
+            return ex;
         }
     }
 
@@ -76,6 +96,10 @@ public sealed partial class EtcdRegistry
             {
                 var grant = await _client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)_options.LeaseTtl.TotalSeconds }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
                 Interlocked.Exchange(ref _leaseId, grant.ID);
+                if (!_leaseLost)
+                {
+                    Log.LeaseGranted(_logger, grant.ID, _options.LeaseTtl.TotalSeconds, _options.Endpoint);
+                }
                 lock (_registered)
                 {
                     // A new lease holds nothing yet: every instance must be written again.
@@ -113,6 +137,18 @@ public sealed partial class EtcdRegistry
                         _pendingDeletes.Remove(key);
                     }
                 }
+
+                if (_leaseLost)
+                {
+                    _leaseLost = false;
+                    Log.LeaseRegranted(_logger, lease, puts.Length);
+                }
+
+                if (_writesPending)
+                {
+                    _writesPending = false;
+                    Log.PendingWritten(_logger, _options.Endpoint, puts.Length, deletes.Length);
+                }
             }
             catch (Exception ex)
             {
@@ -124,7 +160,7 @@ public sealed partial class EtcdRegistry
                 // "requested lease not found": etcd lost the lease (it came back without its data); grant a new one.
                 if (ex is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.NotFound })
                 {
-                    Interlocked.Exchange(ref _leaseId, 0);
+                    LoseLease(Interlocked.Read(ref _leaseId), "etcd does not know it");
                 }
 
                 throw;
@@ -141,7 +177,13 @@ public sealed partial class EtcdRegistry
     /// answers TTL 0 the lease is gone (it expired while etcd was unreachable, or etcd lost its data): a new lease
     /// is granted and every instance written again.
     /// </summary>
-    private Task KeepAliveLoopAsync() => RetryUntilDisposedAsync(async (progress, token) =>
+    private Task KeepAliveLoopAsync() => RetryUntilDisposedAsync(
+        "lease keep-alive",
+        KeepAliveAsync,
+        unreachable: (ex, error, delaySeconds) => Log.LeaseUnreachable(_logger, ex, _options.Endpoint, error, RegisteredCount(), delaySeconds),
+        recovered: failures => Log.LeaseResumed(_logger, _options.Endpoint, failures, Interlocked.Read(ref _leaseId)));
+
+    private async Task KeepAliveAsync(Action progress, CancellationToken token)
     {
         await SyncAsync(token).ConfigureAwait(false);
         using var call = _leases.LeaseKeepAlive(cancellationToken: token);
@@ -157,7 +199,7 @@ public sealed partial class EtcdRegistry
 
             if (call.ResponseStream.Current.TTL <= 0)
             {
-                Interlocked.Exchange(ref _leaseId, 0);
+                LoseLease(Interlocked.Read(ref _leaseId), "etcd answered TTL 0: it expired while etcd could not be reached, or etcd lost it");
                 return;
             }
 
@@ -165,7 +207,25 @@ public sealed partial class EtcdRegistry
             await SyncAsync(token).ConfigureAwait(false);
             await _wake.WaitAsync(_options.LeaseTtl / 3, token).ConfigureAwait(false);
         }
-    });
+    }
+
+    /// <summary>Forgets <paramref name="lease"/> (once, if it is still the current one), so the next sync grants a new one.</summary>
+    private void LoseLease(long lease, string reason)
+    {
+        if (lease != 0 && Interlocked.CompareExchange(ref _leaseId, 0, lease) == lease)
+        {
+            _leaseLost = true;
+            Log.LeaseLost(_logger, lease, reason, RegisteredCount());
+        }
+    }
+
+    private int RegisteredCount()
+    {
+        lock (_registered)
+        {
+            return _registered.Count;
+        }
+    }
 
     private void Wake()
     {
@@ -190,6 +250,7 @@ public sealed partial class EtcdRegistry
         try
         {
             await _client.LeaseRevokeAsync(new LeaseRevokeRequest { ID = lease }, deadline: Deadline()).ConfigureAwait(false);
+            Log.LeaseRevoked(_logger, lease);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -99,64 +99,78 @@ public sealed partial class EtcdRegistry
         var current = new SortedDictionary<string, ServiceInstance>(StringComparer.Ordinal);
         long revision = 0;
         bool reread = true;
-        return RetryUntilDisposedAsync(async (progress, token) =>
-        {
-            if (reread)
+        return RetryUntilDisposedAsync(
+            "watch of " + service,
+            async (progress, token) =>
             {
-                var (set, readRevision) = await ReadAsync(service, token).ConfigureAwait(false);
-                current.Clear();
-                foreach (var instance in set.Instances)
+                if (reread)
                 {
-                    current[instance.Address] = instance;
-                }
-
-                revision = readRevision;
-                reread = false;
-                _store.Replace(service, [.. current.Values]);
-                loaded.TrySetResult();
-            }
-
-            using var call = _watches.Watch(cancellationToken: token);
-            await call.RequestStream.WriteAsync(new WatchRequest
-            {
-                CreateRequest = new WatchCreateRequest { Key = Bytes(prefix), RangeEnd = RangeEnd(prefix), StartRevision = revision + 1, ProgressNotify = true },
-            }, token).ConfigureAwait(false);
-            while (await call.ResponseStream.MoveNext(token).ConfigureAwait(false))
-            {
-                var response = call.ResponseStream.Current;
-
-                // Compacted: the revisions this watch needed are gone. Created behind our revision: etcd came back
-                // without its data. Either way the only safe state is a fresh read.
-                if (response.CompactRevision != 0 || response.Canceled || (response.Created && response.Header.Revision < revision))
-                {
-                    reread = true;
-                    return;
-                }
-
-                progress();
-                if (response.Events.Count == 0)
-                {
-                    // A progress notification: every event up to the header's revision has been delivered.
-                    if (!response.Created)
+                    var (set, readRevision) = await ReadAsync(service, token).ConfigureAwait(false);
+                    current.Clear();
+                    foreach (var instance in set.Instances)
                     {
-                        revision = Math.Max(revision, response.Header.Revision);
+                        current[instance.Address] = instance;
                     }
 
-                    continue;
+                    revision = readRevision;
+                    reread = false;
+                    _store.Replace(service, [.. current.Values]);
+                    loaded.TrySetResult();
                 }
 
-                foreach (var change in response.Events)
+                using var call = _watches.Watch(cancellationToken: token);
+                await call.RequestStream.WriteAsync(new WatchRequest
                 {
-                    if (change.Kv.ModRevision > revision)
-                    {
-                        Apply(current, service, prefix, change.Kv, change.Type == Event.Types.EventType.Delete);
-                        revision = change.Kv.ModRevision;
-                    }
-                }
+                    CreateRequest = new WatchCreateRequest { Key = Bytes(prefix), RangeEnd = RangeEnd(prefix), StartRevision = revision + 1, ProgressNotify = true },
+                }, token).ConfigureAwait(false);
+                while (await call.ResponseStream.MoveNext(token).ConfigureAwait(false))
+                {
+                    var response = call.ResponseStream.Current;
 
-                _store.Replace(service, [.. current.Values]);
-            }
-        });
+                    // Compacted: the revisions this watch needed are gone. Created behind our revision: etcd came back
+                    // without its data. Either way the only safe state is a fresh read.
+                    if (response.Created && response.Header.Revision < revision)
+                    {
+                        Log.WatchRereadAfterDataLoss(_logger, service, response.Header.Revision, revision);
+                        reread = true;
+                        return;
+                    }
+
+                    if (response.CompactRevision != 0 || response.Canceled)
+                    {
+                        Log.WatchReread(_logger, service, response.CompactRevision != 0
+                            ? $"revision {revision + 1} was compacted away (etcd keeps history from revision {response.CompactRevision})"
+                            : $"etcd cancelled the watch ({response.CancelReason})");
+                        reread = true;
+                        return;
+                    }
+
+                    progress();
+                    if (response.Events.Count == 0)
+                    {
+                        // A progress notification: every event up to the header's revision has been delivered.
+                        if (!response.Created)
+                        {
+                            revision = Math.Max(revision, response.Header.Revision);
+                        }
+
+                        continue;
+                    }
+
+                    foreach (var change in response.Events)
+                    {
+                        if (change.Kv.ModRevision > revision)
+                        {
+                            Apply(current, service, prefix, change.Kv, change.Type == Event.Types.EventType.Delete);
+                            revision = change.Kv.ModRevision;
+                        }
+                    }
+
+                    _store.Replace(service, [.. current.Values]);
+                }
+            },
+            unreachable: (ex, error, delaySeconds) => Log.WatchUnreachable(_logger, ex, _options.Endpoint, error, service, current.Count, delaySeconds),
+            recovered: failures => Log.WatchResumed(_logger, service, _options.Endpoint, failures, revision));
     }
 
     private static void Apply(SortedDictionary<string, ServiceInstance> current, string service, string prefix, KeyValue kv, bool isDelete)

@@ -3,7 +3,13 @@ using dotnet_etcd;
 using Etcdserverpb;
 using Fitten.Discovery;
 using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fitten.Etcd;
 
@@ -20,16 +26,23 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly EtcdRegistryOptions _options;
+    private readonly ServiceProvider? _channelServices;
     private readonly GrpcChannel _channel;
     private readonly EtcdClient _client;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _disposed = new();
 
-    /// <summary>Creates a registry on the etcd at <see cref="EtcdRegistryOptions.Endpoint"/>. Connects on first use.</summary>
-    public EtcdRegistry(EtcdRegistryOptions? options = null)
+    /// <summary>
+    /// Creates a registry on the etcd at <see cref="EtcdRegistryOptions.Endpoint"/>. Connects on first use. Logs
+    /// registrations, lease and watch events, and etcd being unreachable to <paramref name="loggerFactory"/>
+    /// (category <c>Fitten.Discovery.Etcd</c>).
+    /// </summary>
+    public EtcdRegistry(EtcdRegistryOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         _options = options ?? new EtcdRegistryOptions();
         _options.Validate();
-        _channel = GrpcChannel.ForAddress(_options.Endpoint);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
+        (_channel, _channelServices) = CreateChannel(_options);
         var invoker = _channel.CreateCallInvoker();
         _client = new EtcdClient(invoker);
         _leases = new Lease.LeaseClient(invoker);
@@ -38,6 +51,37 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
 
     /// <summary>The options in use.</summary>
     public EtcdRegistryOptions Options => _options;
+
+    /// <summary>
+    /// One endpoint: a plain channel. Several (members of one cluster): gRPC's pick_first over a static list, which
+    /// tries them in order and moves to the next when the one in use fails. Its reconnect backoff follows this
+    /// registry's (gRPC's own reaches 120 s, which would leave a registry deaf long after etcd came back).
+    /// </summary>
+    private static (GrpcChannel Channel, ServiceProvider? Services) CreateChannel(EtcdRegistryOptions options)
+    {
+        var endpoints = options.Endpoints();
+        if (endpoints.Length == 1)
+        {
+            return (GrpcChannel.ForAddress(endpoints[0]), null);
+        }
+
+        var addresses = new BalancerAddress[endpoints.Length];
+        for (int i = 0; i < endpoints.Length; i++)
+        {
+            addresses[i] = new BalancerAddress(endpoints[i].Host, endpoints[i].Port);
+        }
+
+        var services = new ServiceCollection().AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => addresses)).BuildServiceProvider();
+        var channel = GrpcChannel.ForAddress("static:///etcd", new GrpcChannelOptions
+        {
+            Credentials = endpoints[0].Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+            ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new PickFirstConfig() } },
+            ServiceProvider = services,
+            InitialReconnectBackoff = options.RetryDelay,
+            MaxReconnectBackoff = MaxRetryDelay,
+        });
+        return (channel, services);
+    }
 
     private DateTime Deadline() => DateTime.UtcNow + _options.RequestTimeout;
 
@@ -59,26 +103,49 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
     /// Runs <paramref name="attempt"/> again and again until the registry is disposed, waiting a backoff after each
     /// end (etcd unreachable, restarting, or closing the stream) that doubles up to 5 s and starts over whenever an
     /// attempt calls its progress callback. The loops that keep leases and watches alive are built on it.
+    /// The first failure in a row goes to <paramref name="unreachable"/> (a warning), the ones after it to a Debug log
+    /// naming <paramref name="loop"/>, so an outage does not flood the log; the first progress after failures goes to
+    /// <paramref name="recovered"/> with how many there were.
     /// </summary>
-    private async Task RetryUntilDisposedAsync(Func<Action, CancellationToken, Task> attempt)
+    private async Task RetryUntilDisposedAsync(
+        string loop, Func<Action, CancellationToken, Task> attempt, Action<Exception, string, double> unreachable, Action<int> recovered)
     {
         await Task.Yield();
         var token = _disposed.Token;
         var delay = _options.RetryDelay;
-        void Progress() => delay = _options.RetryDelay;
+        int failures = 0;
+        void Progress()
+        {
+            delay = _options.RetryDelay;
+            if (failures != 0)
+            {
+                recovered(failures);
+                failures = 0;
+            }
+        }
+
         while (!token.IsCancellationRequested)
         {
             try
             {
                 await attempt(Progress, token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (Exception) when (token.IsCancellationRequested)
             {
+                // Disposed: gRPC reports the cancelled stream as an RpcException (Cancelled), which is no outage.
                 return;
             }
-            catch (Exception)
+            catch (Exception ex)
             {
                 // Unreachable or restarting: the next attempt comes after the backoff.
+                if (++failures == 1)
+                {
+                    unreachable(ex, Describe(ex), delay.TotalSeconds);
+                }
+                else
+                {
+                    Log.StillUnreachable(_logger, _options.Endpoint, loop, Describe(ex), failures, delay.TotalSeconds);
+                }
             }
 
             try
@@ -94,6 +161,9 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
         }
     }
 
+    /// <summary>What went wrong, short: gRPC's own message repeats the status, the detail and the inner exception.</summary>
+    private static string Describe(Exception ex) => ex is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+
     /// <summary>Stops watching, revokes the lease (removing this registry's instances at once) and closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -105,8 +175,7 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
         await _disposed.CancelAsync().ConfigureAwait(false);
         await StopBackgroundAsync().ConfigureAwait(false);
         await RevokeAsync().ConfigureAwait(false);
-        _client.Dispose();
-        _channel.Dispose();
+        await CloseAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops everything without revoking the lease: what a crashed process leaves behind (tests).</summary>
@@ -114,8 +183,17 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
     {
         await _disposed.CancelAsync().ConfigureAwait(false);
         await StopBackgroundAsync().ConfigureAwait(false);
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask CloseAsync()
+    {
         _client.Dispose();
         _channel.Dispose();
+        if (_channelServices is not null)
+        {
+            await _channelServices.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task StopBackgroundAsync()

@@ -1,9 +1,16 @@
 namespace Fitten.Etcd;
 
-/// <summary>Options of an <see cref="EtcdRegistry"/>. Checked when the registry is created.</summary>
+/// <summary>
+/// Options of an <see cref="EtcdRegistry"/>. Checked when the registry is created; from configuration
+/// (<c>Fitten:Registry:Etcd</c>, see <see cref="EtcdServiceCollectionExtensions.AddEtcdRegistryKind"/>) when the host starts.
+/// </summary>
 public sealed class EtcdRegistryOptions
 {
-    /// <summary>The etcd endpoint, e.g. "http://127.0.0.1:2379". Default: that address, etcd's default client URL.</summary>
+    /// <summary>
+    /// The etcd endpoint, e.g. "http://127.0.0.1:2379", or several members of one cluster separated by commas
+    /// (as etcdctl's <c>--endpoints</c>): they are tried in order, and the registry moves to the next when one
+    /// fails. All must use one scheme. Default: "http://127.0.0.1:2379", etcd's default client URL.
+    /// </summary>
     public string Endpoint { get; set; } = "http://127.0.0.1:2379";
 
     /// <summary>Key prefix under which services are stored as <c>{prefix}{service}/{host:port}</c>. Default: "/fitten/services/". Must end with '/'.</summary>
@@ -25,11 +32,7 @@ public sealed class EtcdRegistryOptions
     /// <summary>Throws when any option is out of range.</summary>
     public void Validate()
     {
-        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new ArgumentException($"Endpoint '{Endpoint}' must be an absolute http:// or https:// URL.", nameof(Endpoint));
-        }
-
+        _ = Endpoints();
         if (string.IsNullOrEmpty(Prefix) || Prefix[^1] != '/')
         {
             throw new ArgumentException("Prefix must end with '/'.", nameof(Prefix));
@@ -49,5 +52,33 @@ public sealed class EtcdRegistryOptions
         {
             throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "RetryDelay must be positive and at most 5 s.");
         }
+    }
+
+    /// <summary>The endpoints <see cref="Endpoint"/> lists, checked: at least one, each an absolute http(s) URL, one scheme for all.</summary>
+    internal Uri[] Endpoints()
+    {
+        string[] parts = (Endpoint ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            throw new ArgumentException("Endpoint must name at least one etcd endpoint, e.g. http://127.0.0.1:2379.", nameof(Endpoint));
+        }
+
+        var endpoints = new Uri[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!Uri.TryCreate(parts[i], UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ArgumentException($"Endpoint '{parts[i]}' must be an absolute http:// or https:// URL.", nameof(Endpoint));
+            }
+
+            if (i > 0 && uri.Scheme != endpoints[0].Scheme)
+            {
+                throw new ArgumentException($"Endpoints '{Endpoint}' mix http and https; one cluster uses one scheme.", nameof(Endpoint));
+            }
+
+            endpoints[i] = uri;
+        }
+
+        return endpoints;
     }
 }

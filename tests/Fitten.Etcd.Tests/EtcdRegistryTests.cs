@@ -3,6 +3,7 @@ using Fitten.AspNetCore.Tests.Infrastructure;
 using Fitten.Client;
 using Fitten.Discovery;
 using Fitten.Etcd.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Fitten.Etcd.Tests;
 
@@ -10,11 +11,19 @@ namespace Fitten.Etcd.Tests;
 public sealed class EtcdRegistryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly CapturingLoggerProvider _logs = new();
+    private readonly ILoggerFactory _loggerFactory;
     private EtcdServer _etcd = null!;
+
+    public EtcdRegistryTests() => _loggerFactory = _logs.CreateFactory();
 
     public async Task InitializeAsync() => _etcd = await EtcdServer.StartAsync();
 
-    public async Task DisposeAsync() => await _etcd.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _etcd.DisposeAsync();
+        _loggerFactory.Dispose();
+    }
 
     [Fact]
     public async Task RegisterAsync_ThenDeregister_WatcherSeesBothWithAllFields()
@@ -41,6 +50,19 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         await server.DeregisterAsync(instance);
         Assert.True(await watch.MoveNextAsync());
         Assert.Empty(watch.Current.Instances);
+
+        var registered = Assert.Single(_logs.Events(100));
+        Assert.Equal((LogLevel.Information, EtcdRegistry.LogCategory), (registered.Level, registered.Category));
+        Assert.Contains("127.0.0.1:5001", registered.Message, StringComparison.Ordinal);
+        Assert.Contains("etcd registry", registered.Message, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:5001", Assert.Single(_logs.Events(101)).Message, StringComparison.Ordinal);
+        Assert.Contains(_etcd.Endpoint, Assert.Single(_logs.Events(121)).Message, StringComparison.Ordinal);
+
+        // Stopping cancels the watch and the keep-alive; gRPC reports that as an error, which is no outage to warn of.
+        await cts.CancelAsync();
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+        Assert.DoesNotContain(_logs.Records, r => r.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -116,7 +138,23 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EtcdDown_ClientStarted_WaitsThenFindsInstancesWhenEtcdReturns()
+    public async Task SeveralEndpoints_EtcdKilledAndRestarted_WatchFollowsAgain()
+    {
+        await using var registrar = Registry();
+        await using var resolver = Registry(endpoint: $"http://127.0.0.1:1,{_etcd.Endpoint}");
+        using var cts = new CancellationTokenSource(Patience * 2);
+        await using var watch = await WatchFirstInstanceAsync(registrar, resolver, cts.Token);
+
+        _etcd.Kill();
+        await _logs.WaitForAsync(126);
+        await _etcd.RestartAsync();
+        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5002));
+
+        await WaitForCountAsync(watch, 2);
+    }
+
+    [Fact]
+    public async Task EtcdDown_ClientStarted_WarnsNamingTheEndpointWaitsThenFindsInstancesWhenEtcdReturns()
     {
         await using var registrar = Registry();
         _etcd.Kill();
@@ -125,6 +163,15 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(Patience * 2);
         await using var watch = resolver.WatchAsync("s", cts.Token).GetAsyncEnumerator(cts.Token);
         var first = watch.MoveNextAsync().AsTask();
+
+        // Each loop warns once, naming etcd's address; what the registrar could not write waits for it.
+        var pending = Assert.Single(_logs.Events(120));
+        Assert.Equal(LogLevel.Warning, pending.Level);
+        Assert.Contains($"Registration of 127.0.0.1:5001 (s) is pending: etcd at {_etcd.Endpoint} is unreachable", pending.Message, StringComparison.Ordinal);
+        Assert.Contains(_etcd.Endpoint, (await _logs.WaitForAsync(124)).Message, StringComparison.Ordinal);
+        var watchDown = await _logs.WaitForAsync(126);
+        Assert.Contains($"etcd at {_etcd.Endpoint} is unreachable", watchDown.Message, StringComparison.Ordinal);
+        Assert.Contains("watch of s: keeping its 0 last known instances", watchDown.Message, StringComparison.Ordinal);
 
         await _etcd.RestartAsync();
 
@@ -135,6 +182,11 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         }
 
         Assert.Equal(5001, Assert.Single(watch.Current.Instances).Port);
+        Assert.Contains("1 registered instances written", (await _logs.WaitForAsync(132)).Message, StringComparison.Ordinal);
+        await _logs.WaitForAsync(127, r => r.Message.Contains("Watch of s resumed", StringComparison.Ordinal));
+        await _logs.WaitForAsync(125);
+        Assert.Single(_logs.Events(124));
+        Assert.Single(_logs.Events(126));
     }
 
     [Fact]
@@ -142,29 +194,63 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
     {
         await using var registrar = Registry();
         await using var resolver = Registry();
-        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5001));
         using var cts = new CancellationTokenSource(Patience * 2);
-        await using var watch = resolver.WatchAsync("s", cts.Token).GetAsyncEnumerator(cts.Token);
-        Assert.True(await watch.MoveNextAsync());
-        Assert.Single(watch.Current.Instances);
+        await using var watch = await WatchFirstInstanceAsync(registrar, resolver, cts.Token);
 
-        // Push the watcher's revision well past where a fresh etcd will start.
+        // Push the watcher's revision well past where a fresh etcd will be once the registrar wrote its two
+        // instances again. Only changes under the watched prefix move a watch's revision, so churn that service,
+        // and wait until the watcher has seen a last marker come and go: then it has applied all of it.
         for (int i = 0; i < 20; i++)
         {
-            await registrar.RegisterAsync(new ServiceInstance("other", "127.0.0.1", 6000 + i));
+            await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 6000 + i));
+            await registrar.DeregisterAsync(new ServiceInstance("s", "127.0.0.1", 6000 + i));
         }
+
+        var marker = new ServiceInstance("s", "127.0.0.1", 6099);
+        await registrar.RegisterAsync(marker);
+        while (!watch.Current.Instances.Contains(marker))
+        {
+            Assert.True(await watch.MoveNextAsync());
+        }
+
+        await registrar.DeregisterAsync(marker);
+        await WaitForCountAsync(watch, 1);
 
         await _etcd.RestartAsync(wipeData: true);
         await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5002));
 
         // The registrar's lease is gone with the data: it grants a new one and writes both instances again; the
         // watcher sees a fresh etcd behind its revision and reads everything again.
-        while (watch.Current.Instances.Length != 2)
-        {
-            Assert.True(await watch.MoveNextAsync());
-        }
+        await WaitForCountAsync(watch, 2);
 
         Assert.Equal([5001, 5002], watch.Current.Instances.Select(i => i.Port));
+        Assert.Equal(LogLevel.Warning, (await _logs.WaitForAsync(122)).Level);
+        Assert.Contains("registered instances again", (await _logs.WaitForAsync(123)).Message, StringComparison.Ordinal);
+        var reread = await _logs.WaitForAsync(129);
+        Assert.Equal(LogLevel.Warning, reread.Level);
+        Assert.Contains("Watch of s reads all instances again", reread.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchCutOffWhileEtcdCompacts_ResumesByReadingAgainAndLogsWhy()
+    {
+        await using var proxy = new TcpProxy(_etcd.Endpoint);
+        await using var registrar = Registry();
+        await using var resolver = Registry(endpoint: proxy.Endpoint);
+        using var cts = new CancellationTokenSource(Patience * 2);
+        await using var watch = await WatchFirstInstanceAsync(registrar, resolver, cts.Token);
+
+        // The watcher loses etcd; meanwhile the instance set changes and etcd compacts away the history it missed.
+        proxy.Cut();
+        Assert.Contains(proxy.Endpoint, (await _logs.WaitForAsync(126)).Message, StringComparison.Ordinal);
+        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5002));
+        await _etcd.CompactAsync();
+        proxy.Restore();
+
+        await WaitForCountAsync(watch, 2);
+
+        Assert.Contains("was compacted away", (await _logs.WaitForAsync(128)).Message, StringComparison.Ordinal);
+        await _logs.WaitForAsync(127, r => r.Message.Contains(proxy.Endpoint, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -173,15 +259,39 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         Assert.Throws<ArgumentException>(() => new EtcdRegistryOptions { Endpoint = "127.0.0.1:2379" }.Validate());
         Assert.Throws<ArgumentException>(() => new EtcdRegistryOptions { Prefix = "/no-slash" }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new EtcdRegistryOptions { LeaseTtl = TimeSpan.FromSeconds(1) }.Validate());
+        Assert.Throws<ArgumentException>(() => new EtcdRegistryOptions { Endpoint = " , " }.Validate());
+        Assert.Throws<ArgumentException>(() => new EtcdRegistryOptions { Endpoint = "http://a:2379,https://b:2379" }.Validate());
+        new EtcdRegistryOptions { Endpoint = "http://a:2379, http://b:2379" }.Validate();
         new EtcdRegistryOptions().Validate();
     }
 
-    private EtcdRegistry Registry(TimeSpan? ttl = null) => new(new EtcdRegistryOptions
+    private EtcdRegistry Registry(TimeSpan? ttl = null, string? endpoint = null) => new(
+        new EtcdRegistryOptions
+        {
+            Endpoint = endpoint ?? _etcd.Endpoint,
+            LeaseTtl = ttl ?? TimeSpan.FromSeconds(10),
+            RequestTimeout = TimeSpan.FromSeconds(2),
+        },
+        _loggerFactory);
+
+    /// <summary>Registers 127.0.0.1:5001 as "s" and returns a watch of "s" that has seen it (bounded by <paramref name="token"/>).</summary>
+    private static async Task<IAsyncEnumerator<ServiceInstanceSet>> WatchFirstInstanceAsync(EtcdRegistry registrar, EtcdRegistry resolver, CancellationToken token)
     {
-        Endpoint = _etcd.Endpoint,
-        LeaseTtl = ttl ?? TimeSpan.FromSeconds(10),
-        RequestTimeout = TimeSpan.FromSeconds(2),
-    });
+        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5001));
+        var watch = resolver.WatchAsync("s", token).GetAsyncEnumerator(token);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Single(watch.Current.Instances);
+        return watch;
+    }
+
+    /// <summary>Follows <paramref name="watch"/> until it shows <paramref name="count"/> instances (its token bounds the wait).</summary>
+    private static async Task WaitForCountAsync(IAsyncEnumerator<ServiceInstanceSet> watch, int count)
+    {
+        while (watch.Current.Instances.Length != count)
+        {
+            Assert.True(await watch.MoveNextAsync());
+        }
+    }
 
     /// <summary>Polls every 50 ms for up to 20 s.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

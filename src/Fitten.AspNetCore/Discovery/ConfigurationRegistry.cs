@@ -4,6 +4,8 @@ using System.Net;
 using Fitten.Client;
 using Fitten.Discovery;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 
 namespace Fitten.AspNetCore.Discovery;
@@ -15,7 +17,7 @@ namespace Fitten.AspNetCore.Discovery;
 /// and <c>Tags</c>. A configuration that does not parse fails at start-up; a reload that does not parse keeps
 /// that service's previous instances.
 /// </summary>
-public sealed class ConfigurationRegistry : IServiceResolver, IServiceWatcher, IDisposable
+public sealed partial class ConfigurationRegistry : IServiceResolver, IServiceWatcher, IDisposable
 {
     /// <summary>Where services are listed. Default: "Fitten:Clients".</summary>
     public const string DefaultSectionPath = "Fitten:Clients";
@@ -23,12 +25,17 @@ public sealed class ConfigurationRegistry : IServiceResolver, IServiceWatcher, I
     private readonly IConfigurationSection _section;
     private readonly InstanceSetStore _store = new();
     private readonly IDisposable _reloads;
+    private readonly ILogger _logger;
 
-    /// <summary>Reads the services under <paramref name="sectionPath"/> and follows its reloads.</summary>
-    public ConfigurationRegistry(IConfiguration configuration, string sectionPath = DefaultSectionPath)
+    /// <summary>
+    /// Reads the services under <paramref name="sectionPath"/> and follows its reloads; a reload that does not
+    /// parse is logged to <paramref name="loggerFactory"/> (category <c>Fitten.Discovery</c>).
+    /// </summary>
+    public ConfigurationRegistry(IConfiguration configuration, string sectionPath = DefaultSectionPath, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrWhiteSpace(sectionPath);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(RegistrarLog.Category);
         _section = configuration.GetSection(sectionPath);
         Load(throwOnError: true);
         _reloads = ChangeToken.OnChange(configuration.GetReloadToken, () => Load(throwOnError: false));
@@ -58,6 +65,7 @@ public sealed class ConfigurationRegistry : IServiceResolver, IServiceWatcher, I
             }
             catch (Exception ex) when (!throwOnError && ex is FormatException or ArgumentException)
             {
+                Log.ReloadRejected(_logger, ex, service.Path, ex.Message, _store.Get(service.Key).Instances.Length);
                 continue;
             }
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Fitten.AspNetCore.Discovery;
 
@@ -19,7 +21,7 @@ public static class FittenDiscoveryBuilderExtensions
     public static IFittenBuilder AddInProcessRegistry(this IFittenBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<InProcessRegistry>();
+        builder.Services.TryAddSingleton(static sp => new InProcessRegistry(sp.GetService<ILoggerFactory>()));
         builder.Services.TryAddSingleton<IServiceRegistrar>(static sp => sp.GetRequiredService<InProcessRegistry>());
         builder.Services.TryAddSingleton<IServiceResolver>(static sp => sp.GetRequiredService<InProcessRegistry>());
         builder.Services.TryAddSingleton<IServiceWatcher>(static sp => sp.GetRequiredService<InProcessRegistry>());
@@ -34,13 +36,68 @@ public static class FittenDiscoveryBuilderExtensions
     public static IFittenBuilder AddConfigurationRegistry(this IFittenBuilder builder, string sectionPath = ConfigurationRegistry.DefaultSectionPath)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(sp => new ConfigurationRegistry(sp.GetRequiredService<IConfiguration>(), sectionPath));
+        builder.Services.AddSingleton(sp => new ConfigurationRegistry(sp.GetRequiredService<IConfiguration>(), sectionPath, sp.GetService<ILoggerFactory>()));
 
         // Resolving it when the host starts parses the configuration then: a bad entry fails start-up.
         builder.Services.AddSingleton<IHostedService>(static sp => new StartupCheck(sp.GetRequiredService<ConfigurationRegistry>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IServiceResolver>(static sp => sp.GetRequiredService<ConfigurationRegistry>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IServiceWatcher>(static sp => sp.GetRequiredService<ConfigurationRegistry>()));
         return builder;
+    }
+
+    /// <summary>
+    /// Chooses the registry from configuration: <c>Fitten:Registry:Kind</c> (by default) is <c>inprocess</c> (the
+    /// default), <c>configuration</c> (instances under <c>Fitten:Clients</c>; this process registers in-process) or
+    /// <c>etcd</c> (after Fitten.Etcd's <c>services.AddEtcdRegistryKind()</c>, settings under <c>Fitten:Registry:Etcd</c>).
+    /// An unknown or unavailable kind fails start-up with a message naming the key; the chosen registry is created
+    /// when the host starts, so its own configuration is checked then too. Of this and the registries added in code
+    /// (<c>AddEtcdRegistry</c>, <see cref="AddConfigurationRegistry"/>), whichever is called last wins.
+    /// </summary>
+    public static IFittenBuilder AddRegistryFromConfiguration(this IFittenBuilder builder, string sectionPath = RegistryOptions.DefaultSectionPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sectionPath);
+        var services = builder.Services;
+        services.AddOptions<RegistryOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.SectionPath = sectionPath;
+                if (configuration.GetSection(sectionPath)["Kind"] is { Length: > 0 } kind)
+                {
+                    options.Kind = kind;
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
+
+        // The built-in kinds, as keyed services: Fitten.Etcd adds the etcd kind, and your own kinds come in the same way.
+        // (AddInProcessRegistry for the registry itself; its unkeyed registrations are replaced below.)
+        builder.AddInProcessRegistry();
+        AddKind<InProcessRegistry, InProcessRegistry>(services, RegistryKinds.InProcess);
+        services.TryAddSingleton(static sp => new ConfigurationRegistry(sp.GetRequiredService<IConfiguration>(), ConfigurationRegistry.DefaultSectionPath, sp.GetService<ILoggerFactory>()));
+        AddKind<InProcessRegistry, ConfigurationRegistry>(services, RegistryKinds.Configuration);
+
+        // The unkeyed services, which everything else asks for, follow the configured kind.
+        services.RemoveAll<IServiceRegistrar>();
+        services.RemoveAll<IServiceResolver>();
+        services.RemoveAll<IServiceWatcher>();
+        services.AddSingleton(static sp => sp.GetRequiredKeyedService<IServiceRegistrar>(ChosenKind(sp)));
+        services.AddSingleton(static sp => sp.GetRequiredKeyedService<IServiceResolver>(ChosenKind(sp)));
+        services.AddSingleton(static sp => sp.GetRequiredKeyedService<IServiceWatcher>(ChosenKind(sp)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RegistryStartup>());
+        return builder;
+
+        static string ChosenKind(IServiceProvider sp) => sp.GetRequiredService<IOptions<RegistryOptions>>().Value.ServiceKey;
+    }
+
+    /// <summary>Registers a kind: <typeparamref name="TRegistrar"/> registers, <typeparamref name="TRegistry"/> resolves and watches.</summary>
+    private static void AddKind<TRegistrar, TRegistry>(IServiceCollection services, string kind)
+        where TRegistrar : class, IServiceRegistrar
+        where TRegistry : class, IServiceResolver, IServiceWatcher
+    {
+        services.TryAddKeyedSingleton<IServiceRegistrar>(kind, static (sp, _) => sp.GetRequiredService<TRegistrar>());
+        services.TryAddKeyedSingleton<IServiceResolver>(kind, static (sp, _) => sp.GetRequiredService<TRegistry>());
+        services.TryAddKeyedSingleton<IServiceWatcher>(kind, static (sp, _) => sp.GetRequiredService<TRegistry>());
     }
 
     /// <summary>
@@ -58,7 +115,7 @@ public static class FittenDiscoveryBuilderExtensions
         var options = new ServiceChannelOptions();
         configure?.Invoke(options);
         options.Validate();
-        builder.Services.AddKeyedSingleton(service, (sp, _) => new ServiceChannel(service, sp.GetRequiredService<IServiceWatcher>(), options));
+        builder.Services.AddKeyedSingleton(service, (sp, _) => new ServiceChannel(service, sp.GetRequiredService<IServiceWatcher>(), options, sp.GetService<ILoggerFactory>()));
         builder.Services.AddKeyedSingleton<ICallInvoker>(service, static (sp, key) => sp.GetRequiredKeyedService<ServiceChannel>(key));
         return builder;
     }

@@ -21,6 +21,7 @@ public sealed partial class ServiceChannel
     internal void Apply(ServiceInstanceSet set)
     {
         List<BalancerEndpoint>? removed = null;
+        int added = 0;
         lock (_updateLock)
         {
             if (_disposed.IsCancellationRequested)
@@ -47,12 +48,14 @@ public sealed partial class ServiceChannel
                 else
                 {
                     endpoints.Add(new BalancerEndpoint(instance) { Channel = new FittenChannel(instance.ToEndPoint(), _options.Channel) });
+                    added++;
                 }
             }
 
             var current = endpoints.MoveToImmutable();
             _state = new State(current, current.IsEmpty ? null : _policy.CreatePicker(current));
             LoadBalancingTelemetry.InstancesChanged(Service, current.Length - old.Length);
+            Log.InstancesChanged(_logger, Service, current.Length, set.Revision, added, byAddress.Count);
             if (byAddress.Count > 0)
             {
                 removed = [.. byAddress.Values];
@@ -80,6 +83,7 @@ public sealed partial class ServiceChannel
         // Leave the constructor before enumerating: a watcher may yield synchronously.
         await Task.Yield();
         var delay = MinRewatchDelay;
+        int failures = 0;
         while (!_disposed.IsCancellationRequested)
         {
             try
@@ -88,15 +92,30 @@ public sealed partial class ServiceChannel
                 {
                     Apply(set);
                     delay = MinRewatchDelay;
+                    if (failures != 0)
+                    {
+                        Log.RegistryReachable(_logger, Service, failures, set.Instances.Length);
+                        failures = 0;
+                    }
                 }
             }
-            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+            catch (Exception) when (_disposed.IsCancellationRequested)
             {
+                // Disposed: whatever the watcher threw on cancellation is no registry failure.
                 return;
             }
-            catch (Exception)
+            catch (Exception ex)
             {
-                // The registry is unreachable: keep calling the last known instances and try again later.
+                // The registry is unreachable: keep calling the last known instances and try again later. Said
+                // once as a warning; the retries that follow are Debug, so an outage does not flood the log.
+                if (++failures == 1)
+                {
+                    Log.RegistryUnreachable(_logger, ex, Service, ex.Message, Endpoints.Length, delay.TotalSeconds);
+                }
+                else
+                {
+                    Log.RegistryStillUnreachable(_logger, Service, ex.Message, failures, delay.TotalSeconds);
+                }
             }
 
             if (_disposed.IsCancellationRequested)

@@ -4,6 +4,8 @@ using System.Runtime.CompilerServices;
 using Fitten.Discovery;
 using Fitten.Health;
 using Fitten.LoadBalancing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fitten.Client;
 
@@ -18,13 +20,16 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
     private readonly ServiceChannelOptions _options;
     private readonly ILoadBalancingPolicy _policy;
     private readonly OutlierDetector _outliers;
+    private readonly ILogger _logger;
     private volatile State? _state;
 
     /// <summary>
     /// Creates a channel to <paramref name="service"/> and starts watching its instances. No connection is made
     /// until the first call; calls made before the first snapshot arrives wait for it (within their timeout).
+    /// Instance changes, ejections and registry failures are logged to <paramref name="loggerFactory"/> (category
+    /// <c>Fitten.Discovery.ServiceChannel</c>).
     /// </summary>
-    public ServiceChannel(string service, IServiceWatcher watcher, ServiceChannelOptions? options = null)
+    public ServiceChannel(string service, IServiceWatcher watcher, ServiceChannelOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         ArgumentNullException.ThrowIfNull(watcher);
@@ -32,6 +37,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
         _options.Validate();
         _policy = _options.ResolvePolicy();
         _outliers = new OutlierDetector(_options.OutlierDetection);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
         Service = service;
         _watch = WatchAsync(watcher);
     }
@@ -73,7 +79,11 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
             {
                 var response = await endpoint.Channel!.InvokeAsync(method, request, attemptOptions).ConfigureAwait(false);
                 endpoint.EndCall(callStart, success: true);
-                _outliers.OnSuccess(endpoint);
+                if (_outliers.OnSuccess(endpoint))
+                {
+                    Log.InstanceReturned(_logger, endpoint.Instance.Address, Service);
+                }
+
                 return response;
             }
             catch (RpcException ex)
@@ -83,9 +93,12 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
 
                 // Refused with no connection open means nothing listens there; refused on an open connection
                 // means busy or going away, which the instance's own channel already retried.
-                if (_outliers.OnFailure(endpoint, ex.StatusCode, unreachable && endpoint.Channel!.OpenConnections == 0, state.Endpoints, Environment.TickCount64))
+                bool refused = unreachable && endpoint.Channel!.OpenConnections == 0;
+                long now = Environment.TickCount64;
+                if (_outliers.OnFailure(endpoint, ex.StatusCode, refused, state.Endpoints, now))
                 {
                     LoadBalancingTelemetry.Ejected(Service, endpoint);
+                    LogEjected(endpoint, refused, ex.StatusCode, now);
                 }
 
                 if (!unreachable || attempt >= _options.MaxFailovers)
@@ -106,6 +119,17 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
             previous = endpoint;
             attemptOptions = RemainingTime(options, method.Timeout, start);
             LoadBalancingTelemetry.FailedOver(Service);
+        }
+    }
+
+    private void LogEjected(BalancerEndpoint endpoint, bool refused, StatusCode code, long nowMs)
+    {
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            string cause = refused
+                ? "it refused the connection"
+                : $"{_options.OutlierDetection.ConsecutiveFailures} server failures in a row, the last {Status.CodeName(code)}";
+            Log.InstanceEjected(_logger, endpoint.Instance.Address, Service, (endpoint.EjectedUntil - nowMs) / 1000.0, cause, endpoint.EjectionCount);
         }
     }
 

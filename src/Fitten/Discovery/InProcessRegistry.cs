@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Fitten.Discovery;
 
 /// <summary>
@@ -7,6 +10,11 @@ namespace Fitten.Discovery;
 public sealed class InProcessRegistry : IServiceRegistrar, IServiceResolver, IServiceWatcher
 {
     private readonly InstanceSetStore _store = new();
+    private readonly ILogger _logger;
+
+    /// <summary>Creates an empty registry that logs registrations to <paramref name="loggerFactory"/> (category <c>Fitten.Discovery</c>).</summary>
+    public InProcessRegistry(ILoggerFactory? loggerFactory = null)
+        => _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(RegistrarLog.Category);
 
     /// <inheritdoc/>
     public ValueTask RegisterAsync(ServiceInstance instance, CancellationToken cancellationToken = default)
@@ -24,6 +32,7 @@ public sealed class InProcessRegistry : IServiceRegistrar, IServiceResolver, ISe
 
             return current.Add(instance);
         });
+        RegistrarLog.InstanceRegistered(_logger, instance.Address, instance.Service, RegistryKinds.InProcess);
         return ValueTask.CompletedTask;
     }
 
@@ -31,18 +40,25 @@ public sealed class InProcessRegistry : IServiceRegistrar, IServiceResolver, ISe
     public ValueTask DeregisterAsync(ServiceInstance instance, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        bool removed = false;
         _store.Update(instance.Service, current =>
         {
             for (int i = 0; i < current.Length; i++)
             {
                 if (current[i].HasSameAddress(instance))
                 {
+                    removed = true;
                     return current.RemoveAt(i);
                 }
             }
 
             return current;
         });
+        if (removed)
+        {
+            RegistrarLog.InstanceDeregistered(_logger, instance.Address, instance.Service, RegistryKinds.InProcess);
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -14,12 +14,21 @@ internal sealed class OutlierDetector(OutlierDetectionOptions options)
     public static bool IsServerFailure(StatusCode code)
         => code is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss;
 
-    public void OnSuccess(BalancerEndpoint endpoint)
+    /// <summary>
+    /// Records a successful call. Returns true once per ejection: for the first success after it ended, when the
+    /// instance is back in rotation (callers log that).
+    /// </summary>
+    public bool OnSuccess(BalancerEndpoint endpoint)
     {
         if (endpoint.ConsecutiveFailures != 0)
         {
             Volatile.Write(ref endpoint.ConsecutiveFailures, 0);
         }
+
+        // A success while still ejected is a panic-mode pick (every instance ejected): not a return yet.
+        return Volatile.Read(ref endpoint.ReturnPending) != 0
+            && !endpoint.IsEjectedAt(Environment.TickCount64)
+            && Interlocked.Exchange(ref endpoint.ReturnPending, 0) != 0;
     }
 
     /// <summary>
@@ -76,6 +85,7 @@ internal sealed class OutlierDetector(OutlierDetectionOptions options)
         endpoint.EjectionCount++;
         endpoint.ConsecutiveFailures = 0;
         endpoint.EjectedUntil = nowMs + Math.Min(baseMs * endpoint.EjectionCount, maxMs);
+        Volatile.Write(ref endpoint.ReturnPending, 1);
         return true;
     }
 }

@@ -88,6 +88,9 @@ public sealed class BalancerEndpoint
     /// <summary>How many times in a row ejections multiplied the base ejection time.</summary>
     internal int EjectionCount;
 
+    /// <summary>1 from an ejection until a call succeeds here after it ended, so the return is reported once.</summary>
+    internal int ReturnPending;
+
     /// <summary>True unless ejected at <paramref name="nowMs"/> (a <see cref="Environment.TickCount64"/> reading).</summary>
     public bool IsEjectedAt(long nowMs) => Volatile.Read(ref _ejectedUntil) > nowMs;
 

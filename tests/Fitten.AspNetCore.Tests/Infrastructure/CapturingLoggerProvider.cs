@@ -15,6 +15,37 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, _records);
 
+    /// <summary>A logger factory that writes here, at every level (Debug and Trace included).</summary>
+    public ILoggerFactory CreateFactory() => LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(LogLevel.Trace));
+
+    /// <summary>Records with event id <paramref name="eventId"/>.</summary>
+    public LogRecord[] Events(int eventId) => [.. _records.Where(r => r.EventId.Id == eventId)];
+
+    /// <summary>
+    /// Waits, polling every 20 ms for up to <paramref name="patience"/> (default 20 s), for a record with
+    /// <paramref name="eventId"/> that <paramref name="match"/> accepts (logs of background loops come when they come),
+    /// and returns it; fails the test with everything logged when none comes.
+    /// </summary>
+    public async Task<LogRecord> WaitForAsync(int eventId, Func<LogRecord, bool>? match = null, TimeSpan? patience = null)
+    {
+        long deadline = Environment.TickCount64 + (long)(patience ?? TimeSpan.FromSeconds(20)).TotalMilliseconds;
+        while (true)
+        {
+            var found = _records.FirstOrDefault(r => r.EventId.Id == eventId && (match is null || match(r)));
+            if (found is not null)
+            {
+                return found;
+            }
+
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"No log event {eventId} came. Logged:\n{string.Join("\n", _records)}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public void Dispose()
     {
     }

@@ -33,6 +33,9 @@ public sealed class InstanceServer : IAsyncDisposable
     /// <summary>How long each call takes here.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>While true, calls here fail INTERNAL (the handler throws), a server failure outlier detection counts.</summary>
+    public bool Failing { get; set; }
+
     public ServiceInstance Instance(int weight = ServiceInstance.DefaultWeight) => new(Service, IPAddress.Loopback.ToString(), Port) { Weight = weight };
 
     public static async Task<InstanceServer> StartAsync()
@@ -43,6 +46,10 @@ public sealed class InstanceServer : IAsyncDisposable
         builder.Services.AddFitten().AddUnaryMethod(Whoami, async (_, context) =>
         {
             Interlocked.Increment(ref server!._calls);
+            if (server.Failing)
+            {
+                throw new InvalidOperationException("Failing on purpose.");
+            }
             if (server.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(server.Delay, context.CancellationToken);

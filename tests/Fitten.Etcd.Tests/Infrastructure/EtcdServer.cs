@@ -107,6 +107,15 @@ public sealed class EtcdServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Compacts etcd's history up to its current revision: watches that need older revisions are told so.</summary>
+    public async Task CompactAsync()
+    {
+        using var channel = GrpcChannel.ForAddress(Endpoint);
+        using var client = new EtcdClient(channel.CreateCallInvoker());
+        var current = await client.GetAsync("/fitten/compact", deadline: DateTime.UtcNow.AddSeconds(5));
+        await client.CompactAsync(new Etcdserverpb.CompactionRequest { Revision = current.Header.Revision, Physical = true }, deadline: DateTime.UtcNow.AddSeconds(5));
+    }
+
     /// <summary>True once etcd answers a read (it listens before its single member has elected itself leader).</summary>
     private async Task<bool> AcceptsAsync()
     {

@@ -114,6 +114,31 @@ public class OutlierDetectorTests
         Assert.False(detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, Now));
     }
 
+    [Fact]
+    public void OnSuccess_FirstAfterEjectionEnded_ReportsTheReturnOnce()
+    {
+        var endpoints = Endpoints.Equal(2);
+        var detector = TenToTwentyFiveSeconds();
+
+        // OnSuccess reads the real clock: an ejection that began a minute ago (10 s long) has ended.
+        detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, Environment.TickCount64 - 60_000);
+
+        Assert.True(detector.OnSuccess(endpoints[0]));
+        Assert.False(detector.OnSuccess(endpoints[0]));
+    }
+
+    [Fact]
+    public void OnSuccess_StillEjected_IsNoReturnYet()
+    {
+        var endpoints = Endpoints.Equal(2);
+        var detector = TenToTwentyFiveSeconds();
+        detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, Environment.TickCount64);
+
+        // A panic-mode pick succeeding while the ejection lasts does not end it.
+        Assert.False(detector.OnSuccess(endpoints[0]));
+        Assert.False(detector.OnSuccess(endpoints[1]));
+    }
+
     private static OutlierDetector TenToTwentyFiveSeconds() => new(new OutlierDetectionOptions
     {
         BaseEjectionTime = TimeSpan.FromSeconds(10),
