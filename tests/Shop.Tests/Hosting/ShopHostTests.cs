@@ -11,7 +11,7 @@ public class ShopHostTests
     [Fact]
     public async Task StartAsync_AllInOneProcess_EachInnerServiceRegistersOnceAtItsOwnPort()
     {
-        await using var shop = await ShopHost.StartAsync(TestShop.Configuration());
+        await using var shop = await TestShop.StartHostAsync();
         var registry = shop.Services("gateway").GetRequiredService<InProcessRegistry>();
 
         foreach (var (name, contract) in new[] { ("orders", "shop.orders"), ("inventory", "shop.inventory"), ("payments", "shop.payments") })
