@@ -15,19 +15,24 @@ internal sealed class TestClients : IAsyncDisposable
     private readonly WebApplication _app;
 
     public TestClients(ShopHost host)
+        : this(host.Settings.Services.ToDictionary(s => s.Name, s => host.Url(s.Name).Authority))
+    {
+    }
+
+    /// <summary>Clients of the services named in <paramref name="addresses"/> ("orders" → "127.0.0.1:5101").</summary>
+    public TestClients(IReadOnlyDictionary<string, string> addresses)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var fitten = builder.Services.AddFitten();
-        foreach (var service in host.Settings.Services)
+        foreach (var (service, address) in addresses)
         {
-            string address = host.Url(service.Name).Authority;
-            _ = service.Name switch
+            _ = service switch
             {
                 "gateway" => fitten.AddClient<IShopGateway>(address, Timeout),
                 "orders" => fitten.AddClient<IOrderService>(address, Timeout),
                 "inventory" => fitten.AddClient<IInventoryService>(address, Timeout),
                 "payments" => fitten.AddClient<IPaymentService>(address, Timeout),
-                _ => throw new ArgumentException($"No client for '{service.Name}'.", nameof(host)),
+                _ => throw new ArgumentException($"No client for '{service}'.", nameof(addresses)),
             };
         }
 
