@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Native AOT check: publishes samples/Greeter (a code-first service: generated client and server binding,
-# MemoryPack codec, Kestrel) with PublishAot, fails on any trim/AOT warning, then runs the native binary, which
+# MemoryPack codec, HTTP/JSON with a source-generated JSON context, OpenAPI, Kestrel) with PublishAot, fails on any trim/AOT warning, then runs the native binary, which
 # serves and calls itself over loopback and exits 0 only if every call was answered.
 # Usage: bash tests/aot/check.sh   (prints one line: "aot: PASS" or "aot: FAIL <why>"; exit code to match)
 set -uo pipefail

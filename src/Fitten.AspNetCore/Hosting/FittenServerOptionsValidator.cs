@@ -18,6 +18,11 @@ internal sealed class FittenServerOptionsValidator : IValidateOptions<FittenServ
             return ValidateOptionsResult.Fail($"Fitten:Server:ReadinessDrainDelay must be between 0 and 5 minutes; it is {options.ReadinessDrainDelay}.");
         }
 
+        if (options.OpenApiRoute is { } route && (!route.StartsWith('/') || !route.Contains("{documentName}", StringComparison.Ordinal)))
+        {
+            return ValidateOptionsResult.Fail($"Fitten:Server:OpenApiRoute must start with '/' and contain '{{documentName}}'; it is '{route}'.");
+        }
+
         return ValidateOptionsResult.Success;
     }
 }

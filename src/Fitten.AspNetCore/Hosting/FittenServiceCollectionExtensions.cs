@@ -37,8 +37,17 @@ public static class FittenServiceCollectionExtensions
         services.TryAddSingleton<Http2Handoff>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, Http2Handoff>(static sp => sp.GetRequiredService<Http2Handoff>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, Http2HandoffListenerFactory>());
+        services.TryAddSingleton<ServedContracts>();
+        if (!services.Any(static d => d.ServiceType == typeof(Http.FittenOpenApiTransformer)))
+        {
+            // Once, however often AddFitten is called: the "v1" document, with Fitten's endpoints added to it.
+            var transformer = new Http.FittenOpenApiTransformer();
+            services.AddSingleton(transformer);
+            services.AddOpenApi(o => o.AddDocumentTransformer(transformer));
+        }
+
         services.TryAddSingleton(static sp => new FittenRpcServer(
-            AllMethods(sp), sp.GetRequiredService<IOptions<FittenServerOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ServedContracts>().AllMethods(), sp.GetRequiredService<IOptions<FittenServerOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
         return new FittenBuilder(services);
     }
 
@@ -98,22 +107,6 @@ public static class FittenServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddServiceRegistration(FittenContracts.Get<TContract>().ServiceName, configure);
-    }
-
-    private static IEnumerable<ServerMethod> AllMethods(IServiceProvider services)
-    {
-        foreach (var method in services.GetServices<ServerMethod>())
-        {
-            yield return method;
-        }
-
-        foreach (var binding in services.GetServices<ContractBinding>())
-        {
-            foreach (var method in binding.CreateMethods(services))
-            {
-                yield return method;
-            }
-        }
     }
 
     /// <summary>Serves a unary method with <paramref name="handler"/>.</summary>

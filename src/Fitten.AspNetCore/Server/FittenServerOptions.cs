@@ -21,4 +21,17 @@ public sealed class FittenServerOptions
     /// probe period × failure threshold in Kubernetes). Default: 0, no delay, as in ASP.NET Core. Range 0 to 5 minutes.
     /// </summary>
     public TimeSpan ReadinessDrainDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Whether <c>MapFitten()</c> maps every served contract method over HTTP/JSON (<c>POST /{service}/{method}</c> and
+    /// its own <c>[HttpGet]</c>-style route). Request bodies are limited to <c>Limits.MaxFrameSize</c>, as RPC messages are.
+    /// Default: true.
+    /// </summary>
+    public bool MapHttpJson { get; set; } = true;
+
+    /// <summary>
+    /// Where <c>MapFitten()</c> serves the OpenAPI documents, with <c>{documentName}</c> in it; null maps none (map
+    /// them yourself with <c>MapOpenApi</c>). Default: "/openapi/{documentName}.json", so the document is /openapi/v1.json.
+    /// </summary>
+    public string? OpenApiRoute { get; set; } = "/openapi/{documentName}.json";
 }

@@ -21,4 +21,7 @@ internal abstract class ServerMethod
     /// or sets a status on the call; exceptions are mapped by the caller.
     /// </summary>
     public abstract ValueTask InvokeAsync(ServerCall call);
+
+    /// <summary>The method as an HTTP/JSON endpoint, or null when it has no JSON shape (hand-written methods).</summary>
+    public virtual Http.HttpJsonEndpoint? CreateHttpEndpoint(ContractMethod descriptor, Codecs.JsonCodec codec, long maxBody, Microsoft.Extensions.Logging.ILogger logger) => null;
 }

@@ -31,11 +31,10 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
         _codecs = [.. bound];
     }
 
-    /// <summary>The method this serves.</summary>
-    public Method<TRequest, TResponse> Method => _method;
-
-    /// <summary>The handler, for other front ends (HTTP/JSON) that serve the same method.</summary>
-    public Func<TRequest, ServerCallContext, ValueTask<TResponse>> Handler => _handler;
+    public override Http.HttpJsonEndpoint? CreateHttpEndpoint(ContractMethod descriptor, JsonCodec codec, long maxBody, Microsoft.Extensions.Logging.ILogger logger)
+        => _method.JsonArguments is { } arguments
+            ? new Http.HttpJsonEndpoint<TRequest, TResponse>(_method, _handler, arguments, descriptor, codec, maxBody, logger)
+            : null;
 
     public override ValueTask InvokeAsync(ServerCall call)
     {

@@ -161,7 +161,7 @@ namespace Fitten.Generator.Emitting
                         w.Line($"    => {call}.AsTask();");
                         break;
                     case ReturnKind.ValueTask:
-                        w.Line($"    => new global::System.Threading.Tasks.ValueTask({call}.AsTask());");
+                        w.Line($"    => global::Fitten.Codecs.UnitResults.Discard({call});");
                         break;
                 }
             }

@@ -74,6 +74,13 @@ public sealed class JsonCodec : FittenCodec
         return writer;
     }
 
+    /// <summary>
+    /// A reader over a parameter object; an empty payload reads as <c>{}</c> (a method without parameters, or one whose
+    /// parameters are all optional, may be called with no body at all).
+    /// </summary>
+    public Utf8JsonReader CreateArgumentsReader(ReadOnlySequence<byte> payload)
+        => payload.IsEmpty ? new Utf8JsonReader("{}"u8, _readerOptions) : new Utf8JsonReader(payload, _readerOptions);
+
     /// <summary>Throws when anything but whitespace follows the value just read.</summary>
     public static void EnsureEnd(ref Utf8JsonReader reader)
     {
@@ -96,7 +103,7 @@ public sealed class JsonCodec : FittenCodec
 
         public override T Deserialize(ReadOnlySpan<byte> payload)
         {
-            var reader = new Utf8JsonReader(payload, codec._readerOptions);
+            var reader = payload.IsEmpty ? new Utf8JsonReader("{}"u8, codec._readerOptions) : new Utf8JsonReader(payload, codec._readerOptions);
             var value = arguments.Read(ref reader, codec.Options);
             EnsureEnd(ref reader);
             return value;

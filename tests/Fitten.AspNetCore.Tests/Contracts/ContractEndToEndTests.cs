@@ -81,9 +81,16 @@ public sealed class ContractEndToEndTests : IAsyncLifetime
         var contract = FittenContracts.Get<IGreeter>();
 
         Assert.Equal("test.greeter", contract.ServiceName);
-        Assert.Equal(["Greet", "Count", "Reset", "Find", "Fail", "Wait"], contract.Methods.Select(m => m.Name));
+        Assert.Equal(["Greet", "Count", "Reset", "Find", "Throw", "Fail", "Wait"], contract.Methods.Select(m => m.Name));
         Assert.True(contract.Methods[0].IsIdempotent);
         Assert.False(contract.Methods[1].IsIdempotent);
+        Assert.Equal(new HttpRoute("GET", "/greetings/{name}"), contract.Methods[0].Route);
+        Assert.Equal(
+            [new ContractParameter("name", typeof(string), true, HttpParameterSource.Route), new ContractParameter("times", typeof(int), true, HttpParameterSource.Query)],
+            contract.Methods[0].Parameters);
+        Assert.Equal(typeof(Greeting), contract.Methods[0].ResultType);
+        Assert.Null(contract.Methods[1].Route);
+        Assert.Equal(typeof(Fitten.Codecs.Unit), contract.Methods[2].ResultType);
     }
 
     [Fact]

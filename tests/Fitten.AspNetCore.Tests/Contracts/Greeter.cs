@@ -22,6 +22,8 @@ public sealed class Greeter : IGreeter
     public Task<Greeting?> FindAsync(long id, List<string> tags)
         => Task.FromResult(id == 0 ? null : new Greeting(string.Join(",", tags), (int)id, DateTime.UnixEpoch));
 
+    public Task<string> ThrowAsync(string message) => throw new InvalidOperationException(message);
+
     public Task FailAsync(string status) => throw new RpcException(Enum.Parse<StatusCode>(status), "failed on purpose");
 
     public async ValueTask<string> WaitAsync(int milliseconds, CancellationToken cancellationToken)

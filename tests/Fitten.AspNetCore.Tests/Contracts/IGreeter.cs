@@ -7,13 +7,18 @@ namespace Fitten.AspNetCore.Tests.Contracts;
 public interface IGreeter
 {
     [Idempotent]
+    [HttpGet("/greetings/{name}")]
     ValueTask<Greeting> GreetAsync(string name, int times, CancellationToken cancellationToken = default);
 
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
+    [HttpDelete("/counter")]
     ValueTask ResetAsync();
 
+    [HttpPost("/greetings/{id:long}/find")]
     Task<Greeting?> FindAsync(long id, List<string> tags);
+
+    Task<string> ThrowAsync(string message);
 
     Task FailAsync(string status);
 
