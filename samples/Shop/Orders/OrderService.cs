@@ -30,12 +30,12 @@ public sealed partial class OrderService(IInventoryService inventory, IPaymentSe
         {
             // A timeout or a lost connection may hide a reservation that was made; releasing by order id undoes it,
             // and is a no-op when there is none.
-            if (!Refused(ex))
+            if (!DidNothing(ex))
             {
                 await CompensateAsync(id, refund: false);
             }
 
-            return Fail(order, $"Not reserved: {ex.Status.Message}");
+            return Fail(order, Reason("Could not reserve", ex));
         }
 
         order = order with { Total = reservation.Total };
@@ -47,8 +47,8 @@ public sealed partial class OrderService(IInventoryService inventory, IPaymentSe
         catch (RpcException ex)
         {
             // A decline took no money; any other failure may have (the charge ran, its answer was lost), so refund too.
-            await CompensateAsync(id, refund: !Refused(ex));
-            return Fail(order, $"Payment failed: {ex.Status.Message}");
+            await CompensateAsync(id, refund: !DidNothing(ex));
+            return Fail(order, Reason("Could not charge", ex));
         }
 
         order = order with { Status = OrderStatus.Confirmed, PaymentId = payment.Id };
@@ -128,12 +128,15 @@ public sealed partial class OrderService(IInventoryService inventory, IPaymentSe
         }
     }
 
-    /// <summary>
-    /// True when the callee turned the request down without doing anything (a business rule, or it never got to
-    /// run), so there is nothing of it to undo.
-    /// </summary>
-    private static bool Refused(RpcException ex) => ex.NotProcessed || ex.StatusCode
-        is StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange;
+    /// <summary>True when the callee turned the request down by a business rule (out of stock, declined): its message is for the user.</summary>
+    private static bool IsRejection(RpcException ex)
+        => ex.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange;
+
+    /// <summary>True when the call certainly changed nothing (rejected, or never run), so there is nothing of it to undo.</summary>
+    private static bool DidNothing(RpcException ex) => ex.NotProcessed || IsRejection(ex);
+
+    private static string Reason(string step, RpcException ex)
+        => IsRejection(ex) ? ex.Status.Message : $"{step} ({ex.StatusCode}): {ex.Status.Message}";
 
     private static void Validate(PlaceOrder? request)
     {

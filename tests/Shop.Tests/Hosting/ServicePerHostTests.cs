@@ -42,7 +42,7 @@ public class ServicePerHostTests
         var order = await placing.Orders.PlaceAsync(TestOrders.Of("tea-sencha", 1));
 
         Assert.Equal(OrderStatus.Failed, order.Status);
-        Assert.StartsWith("Payment failed", order.Reason);
+        Assert.StartsWith("Could not charge (Unavailable)", order.Reason);
         Assert.Equal(before, await stock.InStockAsync("tea-sencha"));
     }
 
