@@ -46,6 +46,12 @@ if [ "$status" -eq 0 ] && [ "${FITTEN_SKIP_AOT:-0}" != "1" ]; then
   if bash tests/aot/check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
 
+# The package check (tests/package/check.sh: the packages serve a fresh project, generator included) counts as one
+# test too; about a minute. FITTEN_SKIP_PACKAGE=1 skips it.
+if [ "$status" -eq 0 ] && [ "${FITTEN_SKIP_PACKAGE:-0}" != "1" ]; then
+  if bash tests/package/check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
 # A build error or a crashed test host leaves dotnet test non-zero without a failed count: count it as one failure.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$files" -eq 0 ]; then failed=$((failed + 1)); fi

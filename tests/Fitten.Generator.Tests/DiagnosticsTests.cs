@@ -31,6 +31,9 @@ public class DiagnosticsTests
     public void GenericMethod_FIT001() => AssertSingle(Contract("ValueTask<int> GetAsync<T>(int id);"), "FIT001", "'GetAsync' is generic");
 
     [Fact]
+    public void GenericMethodUsingItsTypeParameter_OnlyFIT001() => AssertSingle(Contract("ValueTask<T> EchoAsync<T>(T value);"), "FIT001", "'EchoAsync' is generic");
+
+    [Fact]
     public void RefParameter_FIT002() => AssertSingle(Contract("ValueTask<int> GetAsync(ref int id);"), "FIT002", "Parameter 'id'");
 
     [Fact]

@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 log="$out/publish.log"
 if ! timeout 900 dotnet publish samples/Greeter -c Release -r linux-x64 -p:PublishAot=true -o "$out/bin" >"$log" 2>&1; then
   tail -30 "$log" >&2

@@ -145,20 +145,25 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
 
     private Task Invoke(HttpContext context, TRequest request)
     {
+        if (HttpServerCallContext.Create(context, _method.FullName, out string? error) is not { } call)
+        {
+            return ProblemResponse.WriteAsync(context, StatusCode.InvalidArgument, error!, _method.FullName);
+        }
+
         ValueTask<TResponse> pending;
         try
         {
-            pending = _handler(request, new HttpServerCallContext(context, _method.FullName));
+            pending = _handler(request, call);
         }
         catch (Exception ex)
         {
-            return Fail(context, ex);
+            return Fail(context, ex, call);
         }
 
-        return pending.IsCompletedSuccessfully ? Write(context, pending.Result) : AwaitAsync(context, pending);
+        return pending.IsCompletedSuccessfully ? Write(context, pending.Result) : AwaitAsync(context, pending, call);
     }
 
-    private async Task AwaitAsync(HttpContext context, ValueTask<TResponse> pending)
+    private async Task AwaitAsync(HttpContext context, ValueTask<TResponse> pending, HttpServerCallContext call)
     {
         TResponse result;
         try
@@ -167,7 +172,7 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
         }
         catch (Exception ex)
         {
-            await Fail(context, ex).ConfigureAwait(false);
+            await Fail(context, ex, call).ConfigureAwait(false);
             return;
         }
 
@@ -196,12 +201,14 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
         }
     }
 
-    private Task Fail(HttpContext context, Exception exception)
+    private Task Fail(HttpContext context, Exception exception, HttpServerCallContext? call = null)
     {
         switch (exception)
         {
             case RpcException rpc:
                 return ProblemResponse.WriteAsync(context, rpc.StatusCode, rpc.Status.Message, _method.FullName);
+            case OperationCanceledException when call is { DeadlinePassed: true }:
+                return ProblemResponse.WriteAsync(context, StatusCode.DeadlineExceeded, "Deadline exceeded.", _method.FullName);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return Task.CompletedTask; // nobody is left to answer
             case JsonMetadataException metadata:

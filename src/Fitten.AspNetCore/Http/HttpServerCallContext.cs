@@ -5,24 +5,100 @@ using Microsoft.AspNetCore.Http;
 namespace Fitten.AspNetCore.Http;
 
 /// <summary>
-/// A handler's view of a call that came in over HTTP/JSON: cancellation is the request's abort token, trace
-/// context comes from the W3C headers, and request headers are the call's metadata.
+/// A handler's view of a call that came in over HTTP/JSON: cancellation is the request's abort token (and the
+/// deadline, when the caller sent <see cref="TimeoutHeader"/>), trace context comes from the W3C headers, and
+/// request headers are the call's metadata.
 /// </summary>
-internal sealed class HttpServerCallContext(HttpContext http, string method) : ServerCallContext
+internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
 {
     /// <summary>The header naming the calling service, like the RPC metadata's caller entry.</summary>
     public const string CallerHeader = "fitten-caller";
 
+    /// <summary>
+    /// The header carrying the caller's timeout, like the RPC metadata's timeout entry: milliseconds ("250"), or with
+    /// a unit ("250ms", "2s"). The handler's token fires when it passes and the caller gets 504 DEADLINE_EXCEEDED.
+    /// </summary>
+    public const string TimeoutHeader = "fitten-timeout";
+
+    private readonly HttpContext _http;
+    private readonly string _method;
+    private readonly CancellationTokenSource? _deadline;
+    private readonly DateTime _deadlineUtc = DateTime.MaxValue;
     private Metadata? _headers;
 
-    public override string Method => method;
+    private HttpServerCallContext(HttpContext http, string method, TimeSpan? timeout)
+    {
+        _http = http;
+        _method = method;
+        if (timeout is { } t)
+        {
+            _deadlineUtc = DateTime.UtcNow + t;
+            _deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            _deadline.CancelAfter(t);
+            http.Response.RegisterForDispose(this);
+        }
+    }
 
-    public override DateTime Deadline => DateTime.MaxValue;
+    public override string Method => _method;
 
-    public override CancellationToken CancellationToken => http.RequestAborted;
+    public override DateTime Deadline => _deadlineUtc;
 
-    public override string? Peer => http.Connection.RemoteIpAddress is { } address
-        ? string.Create(CultureInfo.InvariantCulture, $"{address}:{http.Connection.RemotePort}")
+    public override CancellationToken CancellationToken => _deadline?.Token ?? _http.RequestAborted;
+
+    /// <summary>Whether the call's own deadline (not the client going away) cancelled it.</summary>
+    public bool DeadlinePassed => _deadline is { IsCancellationRequested: true } && !_http.RequestAborted.IsCancellationRequested;
+
+    /// <summary>Creates the context; null with <paramref name="error"/> set when the timeout header does not parse.</summary>
+    public static HttpServerCallContext? Create(HttpContext http, string method, out string? error)
+    {
+        error = null;
+        if (!http.Request.Headers.TryGetValue(TimeoutHeader, out var values) || values.Count == 0)
+        {
+            return new HttpServerCallContext(http, method, null);
+        }
+
+        if (!TryParseTimeout(values[0], out var timeout))
+        {
+            error = $"The {TimeoutHeader} header must be a positive number of milliseconds (\"250\", \"250ms\") or seconds (\"2s\"), at most 24 hours; '{values[0]}' is not.";
+            return null;
+        }
+
+        return new HttpServerCallContext(http, method, timeout);
+    }
+
+    internal static bool TryParseTimeout(string? value, out TimeSpan timeout)
+    {
+        timeout = default;
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+
+        var text = value.AsSpan().Trim();
+        double scale = 1;
+        if (text.EndsWith("ms", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text[..^2];
+        }
+        else if (text.EndsWith("s", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text[..^1];
+            scale = 1000;
+        }
+
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount) || amount * scale is <= 0 or > 86_400_000)
+        {
+            return false;
+        }
+
+        timeout = TimeSpan.FromMilliseconds(amount * scale);
+        return true;
+    }
+
+    public void Dispose() => _deadline?.Dispose();
+
+    public override string? Peer => _http.Connection.RemoteIpAddress is { } address
+        ? string.Create(CultureInfo.InvariantCulture, $"{address}:{_http.Connection.RemotePort}")
         : null;
 
     public override string? Caller => Header(CallerHeader);
@@ -37,12 +113,12 @@ internal sealed class HttpServerCallContext(HttpContext http, string method) : S
 
     public override Metadata RequestHeaders => _headers ??= ReadHeaders();
 
-    private string? Header(string name) => http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+    private string? Header(string name) => _http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
     private Metadata ReadHeaders()
     {
         var metadata = new Metadata();
-        foreach (var (key, values) in http.Request.Headers)
+        foreach (var (key, values) in _http.Request.Headers)
         {
             foreach (var value in values)
             {

@@ -101,8 +101,9 @@ namespace Fitten.Generator.Parsing
             bool ok = true;
             if (method.IsGenericMethod)
             {
+                // Nothing else about a generic method can be checked meaningfully (its T is no encodable type).
                 diagnostics.Add(DiagnosticModel.Create(Descriptors.GenericMethod, location, method.Name));
-                ok = false;
+                return null;
             }
 
             string wireName = method.Name.EndsWith("Async", System.StringComparison.Ordinal) && method.Name.Length > 5

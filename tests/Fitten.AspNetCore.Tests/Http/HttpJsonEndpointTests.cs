@@ -211,6 +211,62 @@ public sealed class HttpJsonEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TimeoutHeader_DeadlinePasses_504AndHandlerCancelled()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/test.greeter/Wait") { Content = Json("""{"milliseconds":30000}""") };
+        request.Headers.Add("fitten-timeout", "100ms");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        using var response = await _http.SendAsync(request, cts.Token);
+
+        await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, "DEADLINE_EXCEEDED", "Deadline exceeded.");
+    }
+
+    [Fact]
+    public async Task TimeoutHeader_LongerThanTheCall_Answers200()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/test.greeter/Wait") { Content = Json("""{"milliseconds":1}""") };
+        request.Headers.Add("fitten-timeout", "10s");
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("\"waited\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TimeoutHeader_Invalid_400()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/test.greeter/Wait") { Content = Json("""{"milliseconds":1}""") };
+        request.Headers.Add("fitten-timeout", "soon");
+
+        using var response = await _http.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "fitten-timeout header");
+    }
+
+    [Theory]
+    [InlineData("250", 250)]
+    [InlineData("250ms", 250)]
+    [InlineData(" 2s ", 2000)]
+    [InlineData("1.5s", 1500)]
+    [InlineData("0", -1)]
+    [InlineData("-5", -1)]
+    [InlineData("5m", -1)]
+    [InlineData("", -1)]
+    [InlineData("99999999999", -1)]
+    public void TimeoutHeader_Parsing(string value, double expectedMilliseconds)
+    {
+        bool ok = Fitten.AspNetCore.Http.HttpServerCallContext.TryParseTimeout(value, out var timeout);
+
+        Assert.Equal(expectedMilliseconds > 0, ok);
+        if (ok)
+        {
+            Assert.Equal(expectedMilliseconds, timeout.TotalMilliseconds);
+        }
+    }
+
+    [Fact]
     public async Task UnknownMethod_404()
     {
         using var response = await _http.PostAsync("/test.greeter/Nope", Json("{}"));
