@@ -84,6 +84,8 @@ public sealed class GatewayHttpTests : IAsyncLifetime
         using var response = await _http.GetAsync(new Uri("/orders/42", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("No order 42.", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
