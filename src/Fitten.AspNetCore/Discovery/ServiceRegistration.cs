@@ -38,8 +38,10 @@ internal sealed class ServiceRegistration(
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
         {
-            if (!Uri.TryCreate(address.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+            if (!Uri.TryCreate(address.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || uri.Host == Hosting.Http2HandoffEndPoint.Name)
             {
+                // The shared port's hidden h2c endpoint is listed like an address but binds no socket: never publish it.
                 continue;
             }
 

@@ -66,7 +66,10 @@ internal sealed class Http2Handoff : IPostConfigureOptions<KestrelServerOptions>
 /// <summary>The hidden endpoint's address; only <see cref="Http2HandoffListenerFactory"/> binds it.</summary>
 internal sealed class Http2HandoffEndPoint : EndPoint
 {
-    public override string ToString() => "fitten-h2c-handoff";
+    /// <summary>How the endpoint appears in the server's address list (as "http://fitten-h2c-handoff").</summary>
+    public const string Name = "fitten-h2c-handoff";
+
+    public override string ToString() => Name;
 }
 
 /// <summary>Binds <see cref="Http2HandoffEndPoint"/> to a listener that never accepts a connection.</summary>

@@ -38,6 +38,26 @@ public class FittenDiscoveryBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task AddServiceRegistration_SharedPort_RegistersOnlyTheRealAddress()
+    {
+        // A shared port adds a hidden h2c endpoint to the address list; it binds no socket and must not be published.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddFitten()
+            .AddUnaryMethod(InstanceServer.Whoami, (_, _) => ValueTask.FromResult("self"))
+            .AddServiceRegistration(InstanceServer.Service);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseFittenAlongsideHttp()));
+        await using var app = builder.Build();
+        await app.StartAsync();
+
+        var registry = app.Services.GetRequiredService<IServiceResolver>();
+        var instance = Assert.Single((await registry.ResolveAsync(InstanceServer.Service)).Instances);
+
+        Assert.Equal(("127.0.0.1", new Uri(app.Urls.First()).Port), (instance.Host, instance.Port));
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task AddConfigurationRegistry_EntryDoesNotParse_StartFails()
     {
         var builder = WebApplication.CreateSlimBuilder();
