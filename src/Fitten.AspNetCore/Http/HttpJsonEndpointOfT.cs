@@ -14,6 +14,7 @@ namespace Fitten.AspNetCore.Http;
 /// </summary>
 internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
 {
+
     private readonly Method<TRequest, TResponse> _method;
     private readonly Func<TRequest, ServerCallContext, ValueTask<TResponse>> _handler;
     private readonly JsonArguments<TRequest> _arguments;
@@ -190,9 +191,15 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
 
         try
         {
+            // Encoded into a per-thread buffer first so the response carries Content-Length (no chunked framing) and
+            // reaches Kestrel in one write.
+            var buffer = RentResponseBuffer();
+            _response.Serialize(result, buffer);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";
-            _response.Serialize(result, response.BodyWriter);
+            response.ContentLength = buffer.WrittenCount;
+            response.BodyWriter.Write(buffer.WrittenSpan);
+            ReturnResponseBuffer(buffer);
             return Task.CompletedTask;
         }
         catch (Exception ex)
