@@ -1,15 +1,11 @@
 using System.Buffers;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Fitten.AspNetCore.Hosting;
 using Fitten.AspNetCore.Tests.Contracts;
+using Fitten.AspNetCore.Tests.Infrastructure;
 using Fitten.Client;
 using Fitten.Codecs;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Fitten.AspNetCore.Tests.Codecs;
 
@@ -22,12 +18,7 @@ public sealed class JsonCodecEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddFitten().AddService<IGreeter, Greeter>();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseFitten()));
-        _server = builder.Build();
-        await _server.StartAsync();
+        _server = await GreeterServer.StartAsync();
         _address = _server.Urls.First();
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Fitten.AspNetCore.Hosting;
+using Fitten.AspNetCore.Tests.Infrastructure;
 using Fitten.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,12 +18,7 @@ public sealed class ContractEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddFitten().AddService<IGreeter, Greeter>();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseFitten()));
-        _server = builder.Build();
-        await _server.StartAsync();
+        _server = await GreeterServer.StartAsync();
 
         var clientBuilder = WebApplication.CreateSlimBuilder();
         clientBuilder.Services.AddFitten().AddClient<IGreeter>(_server.Urls.First());
