@@ -125,9 +125,7 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
             }
             else
             {
-                var reader = _codec.CreateArgumentsReader(buffer);
-                request = _arguments.Read(ref reader, _codec.Options);
-                JsonCodec.EnsureEnd(ref reader);
+                request = _codec.ReadArguments(_arguments, buffer);
             }
 
             return null;

@@ -15,7 +15,7 @@ public abstract class JsonArguments<T>
     public abstract void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options);
 
     /// <summary>
-    /// Reads the parameters from a reader positioned before the object (<see cref="JsonCodec.CreateArgumentsReader"/> turns an empty payload into <c>{}</c>).
+    /// Reads the parameters from a reader positioned before the object (<see cref="JsonCodec.ReadArguments{T}(JsonArguments{T}, ReadOnlySpan{byte})"/> turns an empty payload into <c>{}</c>).
     /// Unknown properties are skipped. Throws <see cref="JsonException"/> when the JSON is malformed or a required
     /// parameter is missing.
     /// </summary>

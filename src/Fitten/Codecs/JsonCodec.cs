@@ -75,11 +75,29 @@ public sealed class JsonCodec : FittenCodec
     }
 
     /// <summary>
-    /// A reader over a parameter object; an empty payload reads as <c>{}</c> (a method without parameters, or one whose
-    /// parameters are all optional, may be called with no body at all).
+    /// Reads a method's parameters from <paramref name="payload"/> with its generated <paramref name="arguments"/>, and
+    /// nothing after them. An empty payload reads as <c>{}</c> (a method without parameters, or with only optional
+    /// ones, may be called with no body at all). Throws <see cref="JsonException"/> on bad input.
     /// </summary>
-    public Utf8JsonReader CreateArgumentsReader(ReadOnlySequence<byte> payload)
-        => payload.IsEmpty ? new Utf8JsonReader("{}"u8, _readerOptions) : new Utf8JsonReader(payload, _readerOptions);
+    public T ReadArguments<T>(JsonArguments<T> arguments, ReadOnlySpan<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var reader = new Utf8JsonReader(payload.IsEmpty ? "{}"u8 : payload, _readerOptions);
+        return ReadToEnd(arguments, ref reader);
+    }
+
+    /// <inheritdoc cref="ReadArguments{T}(JsonArguments{T}, ReadOnlySpan{byte})"/>
+    public T ReadArguments<T>(JsonArguments<T> arguments, ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+        {
+            return ReadArguments(arguments, payload.FirstSpan);
+        }
+
+        ArgumentNullException.ThrowIfNull(arguments);
+        var reader = new Utf8JsonReader(payload, _readerOptions);
+        return ReadToEnd(arguments, ref reader);
+    }
 
     /// <summary>Throws when anything but whitespace follows the value just read.</summary>
     public static void EnsureEnd(ref Utf8JsonReader reader)
@@ -88,6 +106,13 @@ public sealed class JsonCodec : FittenCodec
         {
             throw new JsonException($"Unexpected {reader.TokenType} after the end of the JSON value.");
         }
+    }
+
+    private T ReadToEnd<T>(JsonArguments<T> arguments, ref Utf8JsonReader reader)
+    {
+        var value = arguments.Read(ref reader, Options);
+        EnsureEnd(ref reader);
+        return value;
     }
 
     private sealed class JsonArgumentsMarshaller<T>(JsonCodec codec, JsonArguments<T> arguments) : Marshaller<T>
@@ -101,13 +126,7 @@ public sealed class JsonCodec : FittenCodec
             writer.Flush();
         }
 
-        public override T Deserialize(ReadOnlySpan<byte> payload)
-        {
-            var reader = payload.IsEmpty ? new Utf8JsonReader("{}"u8, codec._readerOptions) : new Utf8JsonReader(payload, codec._readerOptions);
-            var value = arguments.Read(ref reader, codec.Options);
-            EnsureEnd(ref reader);
-            return value;
-        }
+        public override T Deserialize(ReadOnlySpan<byte> payload) => codec.ReadArguments(arguments, payload);
     }
 
     private sealed class JsonValueMarshaller<T>(JsonCodec codec) : Marshaller<T>

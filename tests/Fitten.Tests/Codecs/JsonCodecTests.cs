@@ -45,12 +45,7 @@ public class JsonCodecTests
         var codec = new JsonCodec(new JsonSerializerOptions { TypeInfoResolver = OnlyIntContext.Default });
         var bytes = new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(payload));
 
-        void Read()
-        {
-            var reader = codec.CreateArgumentsReader(bytes);
-            NoJsonArguments.Instance.Read(ref reader, codec.Options);
-            JsonCodec.EnsureEnd(ref reader);
-        }
+        void Read() => codec.ReadArguments(NoJsonArguments.Instance, bytes);
 
         if (ok)
         {
@@ -59,6 +54,35 @@ public class JsonCodecTests
         else
         {
             Assert.ThrowsAny<JsonException>(Read);
+        }
+    }
+}
+
+public class JsonCodecSegmentTests
+{
+    [Fact]
+    public void ReadArguments_BodyInSeveralSegments_ReadsLikeOne()
+    {
+        var codec = new JsonCodec(new JsonSerializerOptions { TypeInfoResolver = OnlyIntContext.Default });
+        var first = new Segment("{\"a\":[1,"u8.ToArray());
+        var last = first.Append("2]}"u8.ToArray());
+        var twoSegments = new System.Buffers.ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        var truncated = new System.Buffers.ReadOnlySequence<byte>(first, 0, last, 1);
+
+        codec.ReadArguments(NoJsonArguments.Instance, twoSegments);
+        Assert.False(twoSegments.IsSingleSegment);
+        Assert.ThrowsAny<JsonException>(() => codec.ReadArguments(NoJsonArguments.Instance, truncated));
+    }
+
+    private sealed class Segment : System.Buffers.ReadOnlySequenceSegment<byte>
+    {
+        public Segment(byte[] bytes) => Memory = bytes;
+
+        public Segment Append(byte[] bytes)
+        {
+            var next = new Segment(bytes) { RunningIndex = RunningIndex + Memory.Length };
+            Next = next;
+            return next;
         }
     }
 }
