@@ -38,6 +38,7 @@ public static class FittenServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, Http2Handoff>(static sp => sp.GetRequiredService<Http2Handoff>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, Http2HandoffListenerFactory>());
         services.TryAddSingleton<ServedContracts>();
+        services.TryAddSingleton<Pipeline.ServerPipeline>();
         if (!services.Any(static d => d.ServiceType == typeof(Http.FittenOpenApiTransformer)))
         {
             // Once, however often AddFitten is called: the "v1" document, with Fitten's endpoints added to it.
@@ -116,7 +117,7 @@ public static class FittenServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(handler);
-        builder.Services.AddSingleton<ServerMethod>(sp => new UnaryServerMethod<TRequest, TResponse>(method, handler, sp.GetServices<Fitten.Codecs.FittenCodec>()));
+        builder.Services.AddSingleton<ServerMethod>(sp => new UnaryServerMethod<TRequest, TResponse>(method, handler, sp.GetRequiredService<Pipeline.ServerPipeline>(), sp.GetServices<Fitten.Codecs.FittenCodec>()));
         return builder;
     }
 
@@ -134,7 +135,7 @@ public static class FittenServiceCollectionExtensions
         builder.Services.AddSingleton<ServerMethod>(sp =>
         {
             var service = sp.GetRequiredService<TService>();
-            return new UnaryServerMethod<TRequest, TResponse>(method, (request, context) => handler(service, request, context), sp.GetServices<Fitten.Codecs.FittenCodec>());
+            return new UnaryServerMethod<TRequest, TResponse>(method, (request, context) => handler(service, request, context), sp.GetRequiredService<Pipeline.ServerPipeline>(), sp.GetServices<Fitten.Codecs.FittenCodec>());
         });
         return builder;
     }

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Fitten.Codecs;
+using Fitten.Pipeline;
 using Microsoft.AspNetCore.Http;
+using Fitten.AspNetCore.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace Fitten.AspNetCore.Http;
@@ -16,7 +18,7 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
 {
 
     private readonly Method<TRequest, TResponse> _method;
-    private readonly Func<TRequest, ServerCallContext, ValueTask<TResponse>> _handler;
+    private readonly ServerCallHandler<TRequest, TResponse> _pipeline;
     private readonly JsonArguments<TRequest> _arguments;
     private readonly Marshaller<TResponse> _response;
     private readonly JsonCodec _codec;
@@ -25,12 +27,12 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
     private readonly bool _routeReadsBody;
 
     public HttpJsonEndpoint(
-        Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler, JsonArguments<TRequest> arguments,
+        Method<TRequest, TResponse> method, ServerCallHandler<TRequest, TResponse> pipeline, JsonArguments<TRequest> arguments,
         ContractMethod descriptor, JsonCodec codec, long maxBody, ILogger logger)
         : base(descriptor, method.ServiceName)
     {
         _method = method;
-        _handler = handler;
+        _pipeline = pipeline;
         _arguments = arguments;
         _codec = codec;
         _response = codec.CreateValueMarshaller<TResponse>();
@@ -142,45 +144,55 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
         }
     }
 
+    /// <summary>
+    /// Runs the method's server pipeline (the same one Fitten RPC runs) with the call as the ambient context, then
+    /// writes its outcome: the response as JSON, or the status as problem details.
+    /// </summary>
     private Task Invoke(HttpContext context, TRequest request)
     {
-        if (HttpServerCallContext.Create(context, _method.FullName, out string? error) is not { } call)
+        if (HttpServerCallContext.Create(context, _method, out string? error) is not { } call)
         {
             return ProblemResponse.WriteAsync(context, StatusCode.InvalidArgument, error!, _method.FullName);
         }
 
-        ValueTask<TResponse> pending;
+        ValueTask<CallOutcome<TResponse>> pending;
+        var previous = ServerCallContext.Current;
+        ServerCallContext.SetCurrent(call);
         try
         {
-            pending = _handler(request, call);
+            pending = _pipeline(request, call);
         }
-        catch (Exception ex)
+        finally
         {
-            return Fail(context, ex, call);
+            // The handler's own flow captured the context; the request pipeline above this endpoint must not see it.
+            ServerCallContext.SetCurrent(previous);
         }
 
-        return pending.IsCompletedSuccessfully ? Write(context, pending.Result) : AwaitAsync(context, pending, call);
+        return pending.IsCompletedSuccessfully ? Write(context, pending.Result, call) : AwaitAsync(context, pending, call);
     }
 
-    private async Task AwaitAsync(HttpContext context, ValueTask<TResponse> pending, HttpServerCallContext call)
-    {
-        TResponse result;
-        try
-        {
-            result = await pending.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await Fail(context, ex, call).ConfigureAwait(false);
-            return;
-        }
+    private async Task AwaitAsync(HttpContext context, ValueTask<CallOutcome<TResponse>> pending, HttpServerCallContext call)
+        => await Write(context, await pending.ConfigureAwait(false), call).ConfigureAwait(false);
 
-        await Write(context, result).ConfigureAwait(false);
-    }
-
-    private Task Write(HttpContext context, TResponse result)
+    private Task Write(HttpContext context, in CallOutcome<TResponse> outcome, HttpServerCallContext call)
     {
         var response = context.Response;
+        if ((outcome.ResponseHeaders ?? call.ResponseHeadersOrNull) is { } headers)
+        {
+            foreach (var header in headers)
+            {
+                response.Headers.Append(header.Key, header.Value);
+            }
+        }
+
+        if (!outcome.IsOk)
+        {
+            // A client that went away gets nothing: there is nobody left to answer.
+            return outcome.Status.Code == StatusCode.Cancelled && context.RequestAborted.IsCancellationRequested
+                ? Task.CompletedTask
+                : ProblemResponse.WriteAsync(context, outcome.Status.Code, outcome.Status.Message, _method.FullName);
+        }
+
         if (typeof(TResponse) == typeof(Unit))
         {
             response.StatusCode = StatusCodes.Status204NoContent;
@@ -192,7 +204,7 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
             // Encoded into a per-thread buffer first so the response carries Content-Length (no chunked framing) and
             // reaches Kestrel in one write.
             var buffer = RentResponseBuffer();
-            _response.Serialize(result, buffer);
+            _response.Serialize(outcome.Response!, buffer);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";
             response.ContentLength = buffer.WrittenCount;
@@ -202,28 +214,15 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
         }
         catch (Exception ex)
         {
-            return Fail(context, ex);
+            return Fail(context, ex, call);
         }
     }
 
-    private Task Fail(HttpContext context, Exception exception, HttpServerCallContext? call = null)
+    /// <summary>A failure outside the pipeline (decoding the request, encoding the response): the same mapping.</summary>
+    private Task Fail(HttpContext context, Exception exception, ServerCallContext? call = null)
     {
-        switch (exception)
-        {
-            case RpcException rpc:
-                return ProblemResponse.WriteAsync(context, rpc.StatusCode, rpc.Status.Message, _method.FullName);
-            case OperationCanceledException when call is { DeadlinePassed: true }:
-                return ProblemResponse.WriteAsync(context, StatusCode.DeadlineExceeded, "Deadline exceeded.", _method.FullName);
-            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
-                return Task.CompletedTask; // nobody is left to answer
-            case JsonMetadataException metadata:
-                HttpJsonLog.JsonMetadataMissing(_logger, _method.FullName, metadata.Message);
-                return ProblemResponse.WriteAsync(context, StatusCode.Internal, "The server has no JSON metadata for a type of this method; see its log.", _method.FullName);
-            default:
-                // Details stay in the server's log, as over RPC.
-                HttpJsonLog.HandlerFailed(_logger, exception, _method.FullName, context.Request.Path);
-                return ProblemResponse.WriteAsync(context, StatusCode.Internal, "Exception was thrown by handler.", _method.FullName);
-        }
+        var outcome = ServerExceptions.ToOutcome<TResponse>(exception, call, _method.FullName, _logger);
+        return ProblemResponse.WriteAsync(context, outcome.Status.Code, outcome.Status.Message, _method.FullName);
     }
 
     private Task TooLarge(HttpContext context)

@@ -20,26 +20,47 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     /// </summary>
     public const string TimeoutHeader = "fitten-timeout";
 
+    /// <summary>
+    /// The header carrying routing tags (<c>lane=canary</c>; several as <c>a=1, b=2</c> or repeated headers), like the
+    /// RPC metadata's tag entries: they travel the whole call chain.
+    /// </summary>
+    public const string TagHeader = "fitten-tag";
+
+    /// <summary>The header carrying chain headers (<c>tenant=acme</c>), which travel the whole call chain like tags.</summary>
+    public const string ChainHeader = "fitten-chain";
+
     private readonly HttpContext _http;
-    private readonly string _method;
+    private readonly string _fullName;
+    private readonly string _service;
+    private readonly string _name;
     private readonly CancellationTokenSource? _deadline;
     private readonly DateTime _deadlineUtc = DateTime.MaxValue;
+    private readonly long _deadlineTimestamp = long.MaxValue;
     private Metadata? _headers;
 
-    private HttpServerCallContext(HttpContext http, string method, TimeSpan? timeout)
+    private HttpServerCallContext(HttpContext http, string fullName, string service, string name, TimeSpan? timeout)
     {
         _http = http;
-        _method = method;
+        (_fullName, _service, _name) = (fullName, service, name);
         if (timeout is { } t)
         {
             _deadlineUtc = DateTime.UtcNow + t;
+            _deadlineTimestamp = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
             _deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
             _deadline.CancelAfter(t);
             http.Response.RegisterForDispose(this);
         }
     }
 
-    public override string Method => _method;
+    public override string Method => _fullName;
+
+    public override string Service => _service;
+
+    internal override string MethodName => _name;
+
+    internal override long DeadlineTimestamp => _deadlineTimestamp;
+
+    internal override StatusCode CancellationStatus => DeadlinePassed ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
 
     public override DateTime Deadline => _deadlineUtc;
 
@@ -49,12 +70,12 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     public bool DeadlinePassed => _deadline is { IsCancellationRequested: true } && !_http.RequestAborted.IsCancellationRequested;
 
     /// <summary>Creates the context; null with <paramref name="error"/> set when the timeout header does not parse.</summary>
-    public static HttpServerCallContext? Create(HttpContext http, string method, out string? error)
+    public static HttpServerCallContext? Create<TRequest, TResponse>(HttpContext http, Method<TRequest, TResponse> method, out string? error)
     {
         error = null;
         if (!http.Request.Headers.TryGetValue(TimeoutHeader, out var values) || values.Count == 0)
         {
-            return new HttpServerCallContext(http, method, null);
+            return new HttpServerCallContext(http, method.FullName, method.ServiceName, method.Name, null);
         }
 
         if (!TryParseTimeout(values[0], out var timeout))
@@ -63,7 +84,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
             return null;
         }
 
-        return new HttpServerCallContext(http, method, timeout);
+        return new HttpServerCallContext(http, method.FullName, method.ServiceName, method.Name, timeout);
     }
 
     internal static bool TryParseTimeout(string? value, out TimeSpan timeout)
@@ -115,16 +136,38 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
 
     private string? Header(string name) => _http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
+    /// <summary>
+    /// The request's headers as metadata: <see cref="TagHeader"/> and <see cref="ChainHeader"/> entries become tags
+    /// and chain headers (which onward calls carry on), every other header a one-hop header.
+    /// </summary>
     private Metadata ReadHeaders()
     {
         var metadata = new Metadata();
         foreach (var (key, values) in _http.Request.Headers)
         {
+            var kind = key.Equals(TagHeader, StringComparison.OrdinalIgnoreCase) ? MetadataEntryKind.Tag
+                : key.Equals(ChainHeader, StringComparison.OrdinalIgnoreCase) ? MetadataEntryKind.ChainHeader
+                : MetadataEntryKind.Header;
             foreach (var value in values)
             {
-                if (value is not null)
+                if (value is null)
+                {
+                    continue;
+                }
+
+                if (kind == MetadataEntryKind.Header)
                 {
                     metadata.Add(key.ToLowerInvariant(), value);
+                    continue;
+                }
+
+                foreach (var pair in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    int equals = pair.IndexOf('=');
+                    if (equals > 0)
+                    {
+                        metadata.Add(pair[..equals].Trim(), pair[(equals + 1)..].Trim(), kind);
+                    }
                 }
             }
         }

@@ -10,16 +10,16 @@ internal sealed class ContractBinding(FittenContract contract, Func<IServiceProv
 
     public IEnumerable<ServerMethod> CreateMethods(IServiceProvider services)
     {
-        var binder = new Binder(services.GetServices<FittenCodec>());
+        var binder = new Binder(services.GetRequiredService<Pipeline.ServerPipeline>(), services.GetServices<FittenCodec>());
         Contract.BindServer(binder, implementation(services));
         return binder.Methods;
     }
 
-    private sealed class Binder(IEnumerable<FittenCodec> codecs) : IServiceBinder
+    private sealed class Binder(Pipeline.ServerPipeline pipeline, IEnumerable<FittenCodec> codecs) : IServiceBinder
     {
         public List<ServerMethod> Methods { get; } = [];
 
         public void AddUnary<TRequest, TResponse>(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler)
-            => Methods.Add(new UnaryServerMethod<TRequest, TResponse>(method, handler, codecs));
+            => Methods.Add(new UnaryServerMethod<TRequest, TResponse>(method, handler, pipeline, codecs));
     }
 }

@@ -5,6 +5,12 @@ namespace Fitten.AspNetCore.Server;
 /// <summary>Options of the Fitten RPC server. Bound from configuration section "Fitten:Server" and validated at start-up.</summary>
 public sealed class FittenServerOptions
 {
+    /// <summary>
+    /// The user's server interceptors, outermost first. They run for every served method over Fitten RPC and
+    /// HTTP/JSON alike, inside the call's span and metrics, right before the handler. Default: none.
+    /// </summary>
+    public IList<Fitten.Pipeline.ServerInterceptor> Interceptors { get; } = [];
+
     /// <summary>Limits the server enforces on each connection (frame, metadata, concurrency, timeouts).</summary>
     public FittenLimits Limits { get; } = new();
 

@@ -27,9 +27,17 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
     private bool _hasHeaders;
     private Metadata? _headers;
     private DateTime _deadline;
-    private long _startTimestamp;
-    private Activity? _activity;
+    private long _deadlineTimestamp;
     private int _cancelReason;
+    private Metadata? _outcomeHeaders;
+
+    /// <summary>
+    /// An execution context in which <see cref="ServerCallContext.Current"/> is this object, made on its first call
+    /// and reused for every later one: setting an AsyncLocal per call would allocate a context each time.
+    /// </summary>
+    private ExecutionContext? _executionContext;
+
+    private static readonly ContextCallback RunInContext = static state => ((ServerCall)state!).Run();
 
     private ServerCall() => _onHandlerCompleted = OnHandlerCompleted;
 
@@ -53,6 +61,19 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
     public ServerMethod? MethodHandler => _method;
 
     public override string Method => _method?.FullName ?? string.Empty;
+
+    public override string Service => _method?.ServiceName ?? string.Empty;
+
+    internal override string MethodName => _method?.Name ?? string.Empty;
+
+    internal override long DeadlineTimestamp => _deadlineTimestamp;
+
+    internal override bool IsActive => _method is not null;
+
+    internal override StatusCode CancellationStatus => Volatile.Read(ref _cancelReason) is var reason and not 0 ? (StatusCode)reason : StatusCode.DeadlineExceeded;
+
+    /// <summary>The response metadata to write: the outcome's, else what the handler added to <see cref="ServerCallContext.ResponseHeaders"/>.</summary>
+    public Metadata? ResponseMetadata => _outcomeHeaders ?? ResponseHeadersOrNull;
 
     public override DateTime Deadline => _deadline;
 
@@ -158,7 +179,7 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
             return StatusCode.Unimplemented;
         }
 
-        _startTimestamp = Stopwatch.GetTimestamp();
+        long now = Stopwatch.GetTimestamp();
         if (timeoutMicros is { } micros)
         {
             if (micros == 0)
@@ -169,15 +190,20 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
 
             var timeout = TimeSpan.FromMicroseconds(Math.Min(micros, (ulong)TimeSpan.FromDays(30).TotalMicroseconds));
             _deadline = DateTime.UtcNow + timeout;
+            _deadlineTimestamp = now + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
             _cancellation.CancelAfter(timeout);
         }
         else
         {
             _deadline = DateTime.MaxValue;
+            _deadlineTimestamp = long.MaxValue;
         }
 
         return StatusCode.OK;
     }
+
+    /// <summary>Response metadata an outcome carried (a stage's, or the handler's own).</summary>
+    public void SetResponseHeaders(Metadata? headers) => _outcomeHeaders = headers;
 
     /// <summary>Sets the call's outcome (for statuses other than OK the response message is dropped).</summary>
     public void SetStatus(StatusCode code, string? message)
@@ -202,15 +228,31 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Runs on the thread pool: start the span, invoke the handler, and finish now or when it completes.</summary>
+    /// <summary>
+    /// Runs on the thread pool (queued without capturing a context): runs the method's pipeline with this call as
+    /// the ambient <see cref="ServerCallContext.Current"/>, and finishes now or when the pipeline completes.
+    /// </summary>
     public void Execute()
     {
-        _activity = StartActivity();
-        FittenTelemetry.AddActive(FittenTelemetry.ServerActiveCalls, _method!.ServiceName, _method.Name, 1);
+        if (_executionContext is { } context)
+        {
+            ExecutionContext.Run(context, RunInContext, this);
+            return;
+        }
+
+        // First use of this pooled object: the work item runs in the default context, so the captured one holds
+        // this call and nothing else. The thread pool restores the default context after the work item.
+        SetCurrent(this);
+        _executionContext = ExecutionContext.Capture();
+        Run();
+    }
+
+    private void Run()
+    {
         ValueTask pending;
         try
         {
-            pending = _method.InvokeAsync(this);
+            pending = _method!.InvokeAsync(this);
         }
         catch (Exception ex)
         {
@@ -255,7 +297,9 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
     {
         if (exception is not null)
         {
-            MapException(exception);
+            // Failures outside the pipeline (encoding the response, a codec without JSON metadata): the same mapping.
+            var outcome = Pipeline.ServerExceptions.ToOutcome<Codecs.Unit>(exception, this, Method, _connection!.Logger);
+            SetStatus(outcome.Status.Code, outcome.Status.Message);
         }
 
         if (StatusCode != StatusCode.OK)
@@ -263,74 +307,7 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
             ResponseBody.Reset();
         }
 
-        var method = _method!;
-        FittenTelemetry.AddActive(FittenTelemetry.ServerActiveCalls, method.ServiceName, method.Name, -1);
-        FittenTelemetry.RecordDuration(FittenTelemetry.ServerDuration, method.ServiceName, method.Name, StatusCode, _startTimestamp);
-        if (_activity is not null)
-        {
-            FittenTelemetry.StopActivity(_activity, StatusCode, StatusMessage);
-            _activity = null;
-        }
-
         _connection!.OnCallFinished(this);
-    }
-
-    private void MapException(Exception exception)
-    {
-        switch (exception)
-        {
-            case RpcException rpc:
-                SetStatus(rpc.StatusCode, rpc.Status.Message);
-                break;
-            case OperationCanceledException when _cancellation.IsCancellationRequested:
-                var reason = (StatusCode)Volatile.Read(ref _cancelReason);
-                SetStatus(reason == StatusCode.OK ? StatusCode.DeadlineExceeded : reason, reason switch
-                {
-                    StatusCode.Cancelled => "Call cancelled by the client.",
-                    StatusCode.Unavailable => "Connection lost.",
-                    _ => "Deadline exceeded.",
-                });
-                break;
-            default:
-                // Details stay in the server's log; the client learns only that the handler failed.
-                SetStatus(StatusCode.Internal, "Exception was thrown by handler.");
-                _connection!.LogHandlerFailed(exception, Method);
-                break;
-        }
-    }
-
-    private Activity? StartActivity()
-    {
-        if (!FittenTelemetry.Source.HasListeners())
-        {
-            return null;
-        }
-
-        ActivityContext.TryParse(TraceParent, TraceState, isRemote: true, out var parent);
-        var activity = FittenTelemetry.Source.StartActivity(_method!.FullName, ActivityKind.Server, parent);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("rpc.system", FittenTelemetry.RpcSystem);
-            activity.SetTag("rpc.service", _method.ServiceName);
-            activity.SetTag("rpc.method", _method.Name);
-            if (Baggage is { } baggage)
-            {
-                var items = DistributedContextPropagator.Current.ExtractBaggage(baggage, static (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
-                {
-                    values = null;
-                    value = name == "baggage" ? (string?)carrier : null;
-                });
-                if (items is not null)
-                {
-                    foreach (var item in items)
-                    {
-                        activity.AddBaggage(item.Key, item.Value);
-                    }
-                }
-            }
-        }
-
-        return activity;
     }
 
     /// <summary>Clears the call and returns it to the pool. Called by the connection's writer once the response is out.</summary>
@@ -349,6 +326,8 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
         _caller = _traceParent = _traceState = _baggage = _codec = default;
         _hasHeaders = false;
         _headers = null;
+        _outcomeHeaders = null;
+        ResetResponseHeaders();
         _cancelReason = 0;
         StatusCode = StatusCode.OK;
         StatusMessage = null;
@@ -357,6 +336,43 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
 
     private string? Read((int Offset, int Length) location)
         => location == default ? null : Encoding.UTF8.GetString(RequestPayload.WrittenSpan.Slice(_metadataOffset + location.Offset, location.Length));
+
+    /// <summary>Copies this call's tags and chain headers into an onward request as bytes, without decoding them.</summary>
+    internal override void WriteChainEntries(ref MetadataWriter writer, Metadata? own)
+    {
+        if (!_hasHeaders)
+        {
+            return;
+        }
+
+        var reader = new MetadataReader(RequestPayload.WrittenSpan.Slice(_metadataOffset, _metadataLength), int.MaxValue);
+        while (reader.TryRead(out var entry))
+        {
+            if (entry.Kind is MetadataKind.Tag or MetadataKind.ChainHeader && !SetByOnwardCall(own, entry.Key, entry.Kind))
+            {
+                writer.WritePair(entry.Kind, entry.Key, entry.Value);
+            }
+        }
+    }
+
+    private static bool SetByOnwardCall(Metadata? own, ReadOnlySpan<byte> key, MetadataKind kind)
+    {
+        if (own is null)
+        {
+            return false;
+        }
+
+        var entryKind = kind == MetadataKind.Tag ? MetadataEntryKind.Tag : MetadataEntryKind.ChainHeader;
+        foreach (var entry in own)
+        {
+            if (entry.Kind == entryKind && Ascii.EqualsIgnoreCase(key, entry.Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private Metadata ReadHeaders()
     {

@@ -18,8 +18,5 @@ internal sealed partial class ServerConnection
 
         [LoggerMessage(4, LogLevel.Warning, "Connection {ConnectionId}: {Calls} calls still running after the drain timeout of {DrainTimeout}; closing.", EventName = "DrainTimedOut")]
         public static partial void DrainTimedOut(ILogger logger, string connectionId, int calls, TimeSpan drainTimeout);
-
-        [LoggerMessage(5, LogLevel.Error, "Handler of {Method} threw (connection {ConnectionId}); the client gets INTERNAL.", EventName = "HandlerFailed")]
-        public static partial void HandlerFailed(ILogger logger, Exception exception, string method, string connectionId);
     }
 }

@@ -188,33 +188,44 @@ internal sealed partial class ServerConnection
 
     private void WriteResponse(ServerCall call)
     {
+        var headers = call.ResponseMetadata;
+        int headersSize = HeadersSize(headers);
+        if (headersSize > _limits.MaxMetadataSize)
+        {
+            WriteStatusOnly(call.StreamId, FrameFlags.EndStream, StatusCode.Internal, $"The response metadata of {call.Method} ({headersSize} bytes) exceeds the limit of {_limits.MaxMetadataSize} bytes.");
+            return;
+        }
+
         if (call.StatusCode != StatusCode.OK)
         {
-            WriteStatusOnly(call.StreamId, FrameFlags.EndStream, call.StatusCode, call.StatusMessage);
+            WriteStatusOnly(call.StreamId, FrameFlags.EndStream, call.StatusCode, call.StatusMessage, headers, headersSize);
             return;
         }
 
         var body = call.ResponseBody.WrittenSpan;
-        // An OK response's metadata block is empty: absent status means OK (docs/protocol.md).
-        int payloadLength = FramePayload.MetadataLengthSize + body.Length;
+        // An OK response's metadata block holds only the response headers, usually none: absent status means OK
+        // (docs/protocol.md), so a plain successful response costs 4 bytes over its message.
+        int payloadLength = FramePayload.MetadataLengthSize + headersSize + body.Length;
         if (payloadLength > Volatile.Read(ref _peerMaxFrameSize))
         {
             WriteStatusOnly(call.StreamId, FrameFlags.EndStream, StatusCode.ResourceExhausted, $"Response of {body.Length} bytes exceeds the client's maximum frame size.");
             return;
         }
 
-        var span = _output.GetSpan(FrameHeader.Size + FramePayload.MetadataLengthSize);
+        int head = FrameHeader.Size + FramePayload.MetadataLengthSize + headersSize;
+        var span = _output.GetSpan(head);
         new FrameHeader(payloadLength, FrameType.Response, FrameFlags.EndStream, call.StreamId).Write(span);
-        BinaryPrimitives.WriteUInt32BigEndian(span[FrameHeader.Size..], 0);
-        _output.Advance(FrameHeader.Size + FramePayload.MetadataLengthSize);
+        BinaryPrimitives.WriteUInt32BigEndian(span[FrameHeader.Size..], (uint)headersSize);
+        WriteHeaders(span[(FrameHeader.Size + FramePayload.MetadataLengthSize)..], headers);
+        _output.Advance(head);
         _output.Write(body);
     }
 
-    private void WriteStatusOnly(uint streamId, FrameFlags flags, StatusCode status, string? message)
+    private void WriteStatusOnly(uint streamId, FrameFlags flags, StatusCode status, string? message, Metadata? headers = null, int headersSize = 0)
     {
         message ??= string.Empty;
         int messageBytes = Math.Min(Encoding.UTF8.GetByteCount(message), MaxStatusMessageBytes);
-        int metadataLength = 1 + Varint.SizeOf((ulong)status) + 1 + Varint.SizeOf((ulong)messageBytes) + messageBytes;
+        int metadataLength = 1 + Varint.SizeOf((ulong)status) + 1 + Varint.SizeOf((ulong)messageBytes) + messageBytes + headersSize;
         int payloadLength = FramePayload.MetadataLengthSize + metadataLength;
         var span = _output.GetSpan(FrameHeader.Size + payloadLength);
         new FrameHeader(payloadLength, FrameType.Response, flags, streamId).Write(span);
@@ -226,7 +237,47 @@ internal sealed partial class ServerConnection
         span[at++] = (byte)MetadataKind.StatusMessage;
         at += Varint.Write(span[at..], (ulong)messageBytes);
         at += Utf8Prefix(message, span.Slice(at, messageBytes));
+        at += WriteHeaders(span[at..], headers);
         _output.Advance(at);
+    }
+
+    /// <summary>The encoded size of response headers: one header entry (kind 0x09) each.</summary>
+    private static int HeadersSize(Metadata? headers)
+    {
+        if (headers is null)
+        {
+            return 0;
+        }
+
+        int size = 0;
+        foreach (var entry in headers)
+        {
+            int key = Encoding.UTF8.GetByteCount(entry.Key);
+            int value = Encoding.UTF8.GetByteCount(entry.Value);
+            size += 1 + Varint.SizeOf((ulong)key) + key + Varint.SizeOf((ulong)value) + value;
+        }
+
+        return size;
+    }
+
+    private static int WriteHeaders(Span<byte> destination, Metadata? headers)
+    {
+        if (headers is null)
+        {
+            return 0;
+        }
+
+        int at = 0;
+        foreach (var entry in headers)
+        {
+            destination[at++] = (byte)MetadataKind.Header;
+            at += Varint.Write(destination[at..], (ulong)Encoding.UTF8.GetByteCount(entry.Key));
+            at += Encoding.UTF8.GetBytes(entry.Key, destination[at..]);
+            at += Varint.Write(destination[at..], (ulong)Encoding.UTF8.GetByteCount(entry.Value));
+            at += Encoding.UTF8.GetBytes(entry.Value, destination[at..]);
+        }
+
+        return at;
     }
 
     private void WriteGoAway(uint lastStreamId, GoAwayCode code, string message)

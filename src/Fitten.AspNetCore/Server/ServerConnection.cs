@@ -158,7 +158,8 @@ internal sealed partial class ServerConnection
         }
     }
 
-    public void LogHandlerFailed(Exception exception, string method) => Log.HandlerFailed(_logger, exception, method, ConnectionId);
+    /// <summary>The server's logger ("Fitten.Server"), for failures of calls on this connection.</summary>
+    public ILogger Logger => _logger;
 
     private void Enqueue(in Outbound item)
     {

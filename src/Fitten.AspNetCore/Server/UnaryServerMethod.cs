@@ -1,21 +1,27 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Fitten.AspNetCore.Pipeline;
 using Fitten.Codecs;
+using Fitten.Pipeline;
 
 namespace Fitten.AspNetCore.Server;
 
-/// <summary>A unary method bound to a handler delegate, in its default codec and any other codec that can carry it.</summary>
+/// <summary>
+/// A unary method bound to its composed server pipeline (stages + handler), in its default codec and any other
+/// codec that can carry it. Fitten RPC calls it through <see cref="InvokeAsync"/>; its HTTP/JSON endpoint runs
+/// the same pipeline.
+/// </summary>
 internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
 {
     private readonly Method<TRequest, TResponse> _method;
-    private readonly Func<TRequest, ServerCallContext, ValueTask<TResponse>> _handler;
+    private readonly ServerCallHandler<TRequest, TResponse> _pipeline;
     private readonly (byte[] Name, MethodCodec<TRequest, TResponse> Codec)[] _codecs;
 
-    public UnaryServerMethod(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler, IEnumerable<FittenCodec>? codecs = null)
+    public UnaryServerMethod(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler, ServerPipeline pipeline, IEnumerable<FittenCodec>? codecs = null)
         : base(method.ServiceName, method.Name, method.FullName)
     {
         _method = method;
-        _handler = handler;
+        _pipeline = pipeline.Build(method, handler);
         var bound = new List<(byte[], MethodCodec<TRequest, TResponse>)>
         {
             (Encoding.UTF8.GetBytes(method.DefaultCodecName), method.GetCodec(null)!),
@@ -33,7 +39,7 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
 
     public override Http.HttpJsonEndpoint? CreateHttpEndpoint(ContractMethod descriptor, JsonCodec codec, long maxBody, Microsoft.Extensions.Logging.ILogger logger)
         => _method.JsonArguments is { } arguments
-            ? new Http.HttpJsonEndpoint<TRequest, TResponse>(_method, _handler, arguments, descriptor, codec, maxBody, logger)
+            ? new Http.HttpJsonEndpoint<TRequest, TResponse>(_method, _pipeline, arguments, descriptor, codec, maxBody, logger)
             : null;
 
     public override ValueTask InvokeAsync(ServerCall call)
@@ -52,7 +58,7 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
         }
         catch (JsonMetadataException)
         {
-            // A server configuration error, not the caller's: logged as a handler failure, answered INTERNAL.
+            // A server configuration error, not the caller's: mapped (and logged) like a handler failure.
             throw;
         }
         catch (Exception ex)
@@ -61,14 +67,27 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
             return default;
         }
 
-        var pending = _handler(request, call);
+        var pending = _pipeline(request, call);
         if (pending.IsCompletedSuccessfully)
         {
-            codec.Response.Serialize(pending.Result, call.ResponseBody);
+            Answer(pending.Result, codec.Response, call);
             return default;
         }
 
-        return AwaitAndSerializeAsync(pending, codec.Response, call);
+        return AwaitAndAnswerAsync(pending, codec.Response, call);
+    }
+
+    private static void Answer(in CallOutcome<TResponse> outcome, Marshaller<TResponse> response, ServerCall call)
+    {
+        call.SetResponseHeaders(outcome.ResponseHeaders);
+        if (outcome.IsOk)
+        {
+            response.Serialize(outcome.Response!, call.ResponseBody);
+        }
+        else
+        {
+            call.SetStatus(outcome.Status.Code, outcome.Status.Message);
+        }
     }
 
     private MethodCodec<TRequest, TResponse>? FindCodec(ReadOnlySpan<byte> name)
@@ -90,9 +109,6 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask AwaitAndSerializeAsync(ValueTask<TResponse> pending, Marshaller<TResponse> response, ServerCall call)
-    {
-        var result = await pending.ConfigureAwait(false);
-        response.Serialize(result, call.ResponseBody);
-    }
+    private static async ValueTask AwaitAndAnswerAsync(ValueTask<CallOutcome<TResponse>> pending, Marshaller<TResponse> response, ServerCall call)
+        => Answer(await pending.ConfigureAwait(false), response, call);
 }

@@ -1,6 +1,9 @@
 namespace Fitten;
 
-/// <summary>Per-call options. The default value means: the channel's default timeout, no metadata, no cancellation.</summary>
+/// <summary>
+/// Per-call options. The default value means: the method's or the client's default timeout (never beyond the deadline of
+/// the call being served), no metadata, no cancellation, the client's codec.
+/// </summary>
 public readonly record struct CallOptions
 {
     /// <summary>How long the call may take, from now. Null uses the channel's <c>DefaultTimeout</c>.</summary>
@@ -18,6 +21,18 @@ public readonly record struct CallOptions
     /// <c>ServiceChannelOptions.HashKeyHeader</c>).
     /// </summary>
     public string? HashKey { get; init; }
+
+    /// <summary>
+    /// The codec the call's messages travel in, when not the client's (for example a <c>JsonCodec</c> for one call);
+    /// null: the client's codec, else the method's default.
+    /// </summary>
+    public Fitten.Codecs.FittenCodec? Codec { get; init; }
+
+    /// <summary>
+    /// True: the call inherits nothing from the call being served (<see cref="ServerCallContext.Current"/>): not its
+    /// deadline, cancellation, tags or chain headers. For work that must outlive the inbound call. Default: false.
+    /// </summary>
+    public bool IgnoreCallContext { get; init; }
 
     /// <summary>Options with only a timeout.</summary>
     public static CallOptions WithTimeout(TimeSpan timeout) => new() { Timeout = timeout };

@@ -33,6 +33,9 @@ public sealed class Method<TRequest, TResponse>
     }
 
     private readonly MethodCodec<TRequest, TResponse> _defaultCodec;
+
+    /// <summary>A small number unique to this method in the process: the index of its composed chain in a pipeline.</summary>
+    internal int Id { get; } = MethodIds.Next();
     private TimeSpan? _timeout;
     private volatile CodecEntry? _lastCodec;
 

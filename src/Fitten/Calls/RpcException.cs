@@ -31,4 +31,7 @@ public sealed class RpcException : Exception
     /// went away before the server accepted it), so retrying it anywhere cannot run it twice.
     /// </summary>
     public bool NotProcessed { get; init; }
+
+    /// <summary>Metadata the server sent with its answer (for example a retry-after hint); null when it sent none.</summary>
+    public Metadata? ResponseHeaders { get; init; }
 }

@@ -15,6 +15,8 @@ internal sealed class ClientCall : IValueTaskSource
     private ManualResetValueTaskSourceCore<bool> _core;
     private readonly Timer _deadlineTimer;
     private CancellationTokenRegistration _cancellation;
+    private CancellationTokenRegistration _inboundCancellation;
+    private ServerCallContext? _inbound;
     private int _claimed;
     private int _references;
     private long _deadlineTicks;
@@ -46,6 +48,9 @@ internal sealed class ClientCall : IValueTaskSource
     /// <summary>Set once the deadline or the caller's token has ended the whole call (not just one attempt); OK while it has not.</summary>
     public StatusCode Terminal => (StatusCode)Volatile.Read(ref _terminal);
 
+    /// <summary>Why <see cref="Terminal"/> ended the call, in words.</summary>
+    public string TerminalMessage => Describe(Terminal);
+
     /// <summary>The connection the current attempt was sent on, if any.</summary>
     public ClientConnection? Connection { get; set; }
 
@@ -62,13 +67,17 @@ internal sealed class ClientCall : IValueTaskSource
         return call;
     }
 
-    /// <summary>Arms the deadline and the caller's cancellation for the whole call.</summary>
-    public void Arm(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Arms the deadline (a <see cref="System.Diagnostics.Stopwatch"/> timestamp, <see cref="long.MaxValue"/> for none),
+    /// the caller's cancellation, and the cancellation of the call being served, for the whole call.
+    /// </summary>
+    public void Arm(long deadlineTimestamp, CancellationToken cancellationToken, ServerCallContext? inbound)
     {
-        if (timeout != Timeout.InfiniteTimeSpan)
+        if (deadlineTimestamp != long.MaxValue)
         {
-            _deadlineTicks = Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
-            _deadlineTimer.Change(timeout, Timeout.InfiniteTimeSpan);
+            long left = (long)Math.Ceiling(Math.Max(0, deadlineTimestamp - System.Diagnostics.Stopwatch.GetTimestamp()) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+            _deadlineTicks = Environment.TickCount64 + left;
+            _deadlineTimer.Change(left, Timeout.Infinite);
         }
         else
         {
@@ -78,6 +87,18 @@ internal sealed class ClientCall : IValueTaskSource
         if (cancellationToken.CanBeCanceled)
         {
             _cancellation = cancellationToken.UnsafeRegister(static state => ((ClientCall)state!).EndCall(StatusCode.Cancelled), this);
+        }
+
+        if (inbound is not null && inbound.CancellationToken.CanBeCanceled)
+        {
+            // The call being served ended (its caller cancelled, its deadline passed, its connection dropped): nobody
+            // waits for this call's answer any more. Its deadline is normally this call's too, and says so.
+            _inbound = inbound;
+            _inboundCancellation = inbound.CancellationToken.UnsafeRegister(static state =>
+            {
+                var call = (ClientCall)state!;
+                call.EndCall(call._inbound?.CancellationStatus ?? StatusCode.Cancelled);
+            }, this);
         }
     }
 
@@ -139,6 +160,9 @@ internal sealed class ClientCall : IValueTaskSource
         _deadlineTimer.Change(Timeout.Infinite, Timeout.Infinite);
         _cancellation.Dispose();
         _cancellation = default;
+        _inboundCancellation.Dispose();
+        _inboundCancellation = default;
+        _inbound = null;
     }
 
     public void GetResult(short token) => _core.GetResult(token);
@@ -160,12 +184,19 @@ internal sealed class ClientCall : IValueTaskSource
     private void EndCall(StatusCode code)
     {
         Interlocked.CompareExchange(ref _terminal, (int)code, 0);
-        string message = code == StatusCode.DeadlineExceeded ? "Deadline exceeded." : "Call cancelled by the caller.";
         var connection = Connection;
         if (TryClaim())
         {
             connection?.Abandon(this, code);
-            Complete(code, message, notProcessed: false);
+            Complete(code, Describe(code), notProcessed: false);
         }
     }
+
+    private static string Describe(StatusCode code) => code switch
+    {
+        StatusCode.OK => string.Empty,
+        StatusCode.DeadlineExceeded => "Deadline exceeded.",
+        StatusCode.Unavailable => "The call being served lost its connection.",
+        _ => "Call cancelled by the caller.",
+    };
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
+using Fitten.Pipeline;
 using Fitten.Protocol;
 using Fitten.Telemetry;
 
@@ -8,14 +9,17 @@ namespace Fitten.Client;
 
 /// <summary>
 /// Calls one Fitten endpoint over a small pool of multiplexed connections. Thread-safe; create one per endpoint
-/// and share it. Generated clients call <see cref="InvokeAsync{TRequest, TResponse}"/>.
+/// and share it. As an <see cref="ICallInvoker"/> it runs calls through its <see cref="Pipeline"/> (telemetry,
+/// deadline, the interceptors in <see cref="FittenChannelOptions.Interceptors"/>); as an
+/// <see cref="IClientTransport"/> it is that pipeline's last stage: connection pool, encode, send, complete.
 /// </summary>
-public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
+public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDisposable
 {
     private readonly FittenChannelOptions _options;
     private readonly ConnectionPool _pool;
     private readonly string _serverAddress;
     private readonly int _serverPort;
+    private ClientPipeline? _pipeline;
 
     /// <summary>Creates a channel to <paramref name="endPoint"/>. No connection is made until the first call.</summary>
     public FittenChannel(EndPoint endPoint, FittenChannelOptions? options = null)
@@ -38,6 +42,9 @@ public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
     /// <summary>Connections open right now.</summary>
     public int OpenConnections => _pool.OpenConnections;
 
+    /// <summary>The pipeline <see cref="InvokeAsync{TRequest, TResponse}"/> runs calls through, ending in this channel.</summary>
+    public ClientPipeline Pipeline => _pipeline ?? CreatePipeline();
+
     /// <summary>
     /// Creates a channel from an address: "host:port", "[::1]:port" or "http://host:port" (the scheme is ignored:
     /// a Fitten endpoint is found by host and port).
@@ -46,41 +53,50 @@ public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
         => new(FittenAddress.Parse(address), options);
 
     /// <summary>
-    /// Makes a unary call. Completes with the response, or throws <see cref="RpcException"/> with the call's
-    /// status (including DEADLINE_EXCEEDED, CANCELLED and UNAVAILABLE). Calls the server refused unprocessed are
-    /// sent again on a fresh connection, up to <see cref="FittenChannelOptions.MaxTransparentRetries"/> times.
+    /// Makes a unary call through <see cref="Pipeline"/>. Completes with the response, or throws
+    /// <see cref="RpcException"/> with the call's status (including DEADLINE_EXCEEDED, CANCELLED and UNAVAILABLE).
+    /// </summary>
+    public ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
+        => Pipeline.InvokeAsync(method, request, options);
+
+    /// <summary>
+    /// Sends one call to this endpoint and completes with its outcome; never throws for a failed call. The call ends
+    /// at its <see cref="OutgoingCall{TRequest, TResponse}.Deadline"/>, on its token, or when the call being served
+    /// is cancelled. Calls the server refused unprocessed (goaway, a busy connection) are sent again on a fresh
+    /// connection, up to <see cref="FittenChannelOptions.MaxTransparentRetries"/> times, within the same deadline.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
+    public async ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call)
     {
-        ArgumentNullException.ThrowIfNull(method);
-        long start = Stopwatch.GetTimestamp();
-        var activity = StartActivity(method);
-        FittenTelemetry.AddActive(FittenTelemetry.ClientActiveCalls, method.ServiceName, method.Name, 1);
-        var call = ClientCall.Rent();
+        var method = call.Method;
+        var codec = method.GetCodec(call.Options.Codec ?? _options.Codec);
+        if (codec is null)
+        {
+            return CallOutcome<TResponse>.Failure(StatusCode.Internal, $"The codec '{(call.Options.Codec ?? _options.Codec)!.Name}' cannot carry {method.FullName}.", notProcessed: true);
+        }
+
+        var activity = TagClientSpan();
+        var inbound = call.Inbound;
+        var pending = ClientCall.Rent();
         var code = StatusCode.OK;
         string? message = null;
         bool notProcessed = false;
         try
         {
-            TimeSpan timeout = options.Timeout ?? method.Timeout ?? _options.DefaultTimeout;
-            var codec = method.GetCodec(_options.Codec)
-                ?? throw new RpcException(StatusCode.Internal, $"The channel's codec '{_options.Codec!.Name}' cannot carry {method.FullName}.") { NotProcessed = true };
-            long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : start + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-            call.Arm(timeout, options.CancellationToken);
+            pending.Arm(call.Deadline, call.Options.CancellationToken, inbound);
             for (int attempt = 0; ; attempt++)
             {
-                if (call.Terminal != StatusCode.OK)
+                if (pending.Terminal != StatusCode.OK)
                 {
-                    code = call.Terminal;
-                    message = code == StatusCode.DeadlineExceeded ? "Deadline exceeded." : "Call cancelled by the caller.";
+                    code = pending.Terminal;
+                    message = pending.TerminalMessage;
                     break;
                 }
 
                 ClientConnection connection;
                 try
                 {
-                    connection = await _pool.GetAsync(options.CancellationToken).ConfigureAwait(false);
+                    connection = await _pool.GetAsync(call.Options.CancellationToken).ConfigureAwait(false);
                 }
                 catch (RpcException ex)
                 {
@@ -92,19 +108,24 @@ public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
                     (code, message, notProcessed) = (StatusCode.Cancelled, "Call cancelled by the caller.", true);
                     break;
                 }
+                catch (ObjectDisposedException)
+                {
+                    (code, message, notProcessed) = (StatusCode.Unavailable, $"The channel to {EndPoint} is disposed.", true);
+                    break;
+                }
 
-                call.Request.Reset();
-                RequestEncoder.Encode(call, method, codec.Request, request, deadline, options, _options.Caller, activity ?? Activity.Current);
-                if (call.Request.WrittenCount > connection.PeerMaxFrameSize)
+                pending.Request.Reset();
+                RequestEncoder.Encode(pending, method, codec.Request, call.Request, call.Deadline, call.Options.Headers, _options.Caller ?? inbound?.Service, inbound, activity);
+                if (pending.Request.WrittenCount > connection.PeerMaxFrameSize)
                 {
                     code = StatusCode.ResourceExhausted;
-                    message = $"Request of {call.Request.WrittenCount} bytes exceeds the server's maximum frame size of {connection.PeerMaxFrameSize} bytes.";
+                    message = $"Request of {pending.Request.WrittenCount} bytes exceeds the server's maximum frame size of {connection.PeerMaxFrameSize} bytes.";
                     notProcessed = true;
                     break;
                 }
 
-                call.BeginAttempt();
-                if (!connection.TryStart(call))
+                pending.BeginAttempt();
+                if (!connection.TryStart(pending))
                 {
                     // The connection stopped taking calls between the pick and the start; pick again.
                     if (attempt < _options.MaxTransparentRetries)
@@ -116,70 +137,63 @@ public sealed class FittenChannel : ICallInvoker, IAsyncDisposable
                     break;
                 }
 
-                if (call.Terminal != StatusCode.OK)
+                if (pending.Terminal != StatusCode.OK)
                 {
                     // Deadline or cancellation fired while the call was being started; make sure it leaves the connection.
-                    connection.Abandon(call, call.Terminal);
+                    connection.Abandon(pending, pending.Terminal);
                 }
 
                 await connection.SendQueuedAsync().ConfigureAwait(false);
-                await new ValueTask(call, call.Version).ConfigureAwait(false);
-                if (call.NotProcessed && call.Terminal == StatusCode.OK && attempt < _options.MaxTransparentRetries)
+                await new ValueTask(pending, pending.Version).ConfigureAwait(false);
+                if (pending.NotProcessed && pending.Terminal == StatusCode.OK && attempt < _options.MaxTransparentRetries)
                 {
                     continue;
                 }
 
-                (code, message, notProcessed) = (call.StatusCode, call.StatusMessage, call.NotProcessed);
+                (code, message, notProcessed) = (pending.StatusCode, pending.StatusMessage, pending.NotProcessed);
                 break;
             }
 
+            var responseHeaders = code == StatusCode.OK || pending.Response.WrittenCount > 0 ? ResponseMetadata.Read(pending.Response.WrittenSpan) : null;
             if (code == StatusCode.OK)
             {
-                FramePayload.Split(call.Response.WrittenSpan, out _, out var body);
+                FramePayload.Split(pending.Response.WrittenSpan, out _, out var body);
                 try
                 {
-                    return codec.Response.Deserialize(body);
+                    return CallOutcome<TResponse>.Success(codec.Response.Deserialize(body), responseHeaders);
                 }
                 catch (Exception ex)
                 {
-                    code = StatusCode.Internal;
-                    message = $"Failed to decode the response of {method.FullName}: {ex.Message}";
+                    return CallOutcome<TResponse>.Failure(StatusCode.Internal, $"Failed to decode the response of {method.FullName}: {ex.Message}", responseHeaders: responseHeaders);
                 }
             }
 
-            throw new RpcException(code, message ?? code.ToString()) { NotProcessed = notProcessed };
+            return CallOutcome<TResponse>.Failure(code, message ?? Status.CodeName(code), notProcessed, responseHeaders);
         }
         finally
         {
-            call.Disarm();
-            call.Release();
-            FittenTelemetry.AddActive(FittenTelemetry.ClientActiveCalls, method.ServiceName, method.Name, -1);
-            FittenTelemetry.RecordDuration(FittenTelemetry.ClientDuration, method.ServiceName, method.Name, code, start);
-            if (activity is not null)
-            {
-                FittenTelemetry.StopActivity(activity, code, message);
-            }
+            pending.Disarm();
+            pending.Release();
         }
     }
 
-    private Activity? StartActivity<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    /// <summary>The current client span (the telemetry stage's), tagged with this endpoint; null when nobody records.</summary>
+    private Activity? TagClientSpan()
     {
-        if (!FittenTelemetry.Source.HasListeners())
+        var activity = Activity.Current;
+        if (activity is { Kind: ActivityKind.Client, IsAllDataRequested: true } && ReferenceEquals(activity.Source, FittenTelemetry.Source))
         {
-            return null;
-        }
-
-        var activity = FittenTelemetry.Source.StartActivity(method.FullName, ActivityKind.Client);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("rpc.system", FittenTelemetry.RpcSystem);
-            activity.SetTag("rpc.service", method.ServiceName);
-            activity.SetTag("rpc.method", method.Name);
             activity.SetTag("server.address", _serverAddress);
             activity.SetTag("server.port", _serverPort);
         }
 
         return activity;
+    }
+
+    private ClientPipeline CreatePipeline()
+    {
+        var pipeline = new ClientPipeline(this, _options.DefaultTimeout, _options.Interceptors);
+        return Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
     }
 
     /// <summary>Stops taking calls, lets calls in flight finish (up to 5 s), and closes the connections.</summary>

@@ -43,8 +43,17 @@ public sealed class FittenChannelOptions
     /// </summary>
     public Fitten.Codecs.FittenCodec? Codec { get; set; }
 
-    /// <summary>This service's name, sent as the caller in metadata. Default: none.</summary>
+    /// <summary>
+    /// This service's name, sent as the caller in metadata. Default: none, except that a call made while serving
+    /// one names the service being served.
+    /// </summary>
     public string? Caller { get; set; }
+
+    /// <summary>
+    /// The user's client interceptors, outermost first. They run once per call, inside its span and deadline and
+    /// before any retry (the order of all stages: <see cref="Pipeline.ClientPipeline"/>). Default: none.
+    /// </summary>
+    public IList<Pipeline.ClientInterceptor> Interceptors { get; } = [];
 
     /// <summary>Limits on what the channel accepts from servers (frame and metadata sizes).</summary>
     public FittenLimits Limits { get; } = new();

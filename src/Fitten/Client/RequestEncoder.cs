@@ -8,7 +8,7 @@ internal static class RequestEncoder
 {
     public static void Encode<TRequest, TResponse>(
         ClientCall call, Method<TRequest, TResponse> method, Marshaller<TRequest> marshaller, TRequest request, long deadlineTimestamp,
-        in CallOptions options, string? caller, Activity? traceContext)
+        Metadata? headers, string? caller, ServerCallContext? inbound, Activity? traceContext)
     {
         var metadata = new MetadataWriter(call.Request);
         metadata.WriteString(MetadataKind.Method, method.FullNameUtf8);
@@ -58,7 +58,7 @@ internal static class RequestEncoder
             }
         }
 
-        if (options.Headers is { Count: > 0 } headers)
+        if (headers is { Count: > 0 })
         {
             foreach (var entry in headers)
             {
@@ -72,6 +72,9 @@ internal static class RequestEncoder
             }
         }
 
+        // Tags and chain headers of the call being served travel on (docs/protocol.md, propagation); one-hop headers
+        // stop here. The caller's own entries come first and win: a receiver reads the first entry of a key.
+        inbound?.WriteChainEntries(ref metadata, headers);
         metadata.Complete();
         marshaller.Serialize(request, call.Request);
     }

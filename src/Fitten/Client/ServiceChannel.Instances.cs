@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Fitten.Discovery;
 using Fitten.LoadBalancing;
 
@@ -136,28 +137,32 @@ public sealed partial class ServiceChannel
         }
     }
 
-    private async ValueTask<State> WaitForFirstSnapshotAsync(CallOptions options)
+    /// <summary>
+    /// Waits for the watcher's first snapshot, within the call's deadline and <see cref="ServiceChannelOptions.ResolveTimeout"/>,
+    /// whichever comes first. Null state with a status when it did not come.
+    /// </summary>
+    private async ValueTask<(State? State, StatusCode Code, string? Message)> WaitForFirstSnapshotAsync(long deadline, CancellationToken cancellationToken)
     {
-        var timeout = options.Timeout ?? _options.Channel.DefaultTimeout;
-        bool callDeadline = timeout != Timeout.InfiniteTimeSpan && timeout <= _options.ResolveTimeout;
+        var left = deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        bool callDeadline = left != Timeout.InfiniteTimeSpan && left <= _options.ResolveTimeout;
         try
         {
-            await _firstSnapshot.Task.WaitAsync(callDeadline ? timeout : _options.ResolveTimeout, options.CancellationToken).ConfigureAwait(false);
+            await _firstSnapshot.Task.WaitAsync(callDeadline ? TimeSpan.FromTicks(Math.Max(0, left.Ticks)) : _options.ResolveTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException) when (callDeadline)
         {
-            throw new RpcException(StatusCode.DeadlineExceeded, $"No instances of '{Service}' were resolved before the deadline.") { NotProcessed = true };
+            return (null, StatusCode.DeadlineExceeded, $"No instances of '{Service}' were resolved before the deadline.");
         }
         catch (TimeoutException)
         {
-            throw new RpcException(StatusCode.Unavailable, $"The registry did not answer for '{Service}' within {_options.ResolveTimeout.TotalSeconds:0.###} s.") { NotProcessed = true };
+            return (null, StatusCode.Unavailable, $"The registry did not answer for '{Service}' within {_options.ResolveTimeout.TotalSeconds:0.###} s.");
         }
         catch (OperationCanceledException)
         {
-            throw new RpcException(StatusCode.Cancelled, "Call cancelled by the caller.") { NotProcessed = true };
+            return (null, StatusCode.Cancelled, "Call cancelled by the caller.");
         }
 
-        return _state!;
+        return (_state!, StatusCode.OK, null);
     }
 
     /// <summary>Stops watching, lets calls in flight finish (up to 5 s per instance), and closes every connection.</summary>

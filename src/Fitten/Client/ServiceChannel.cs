@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Fitten.Discovery;
 using Fitten.Health;
 using Fitten.LoadBalancing;
+using Fitten.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,13 +16,14 @@ namespace Fitten.Client;
 /// Instances that refuse connections or keep failing are ejected for a while (passive health checking), and a
 /// call an instance could not take is sent to another. Thread-safe; create one per service and share it.
 /// </summary>
-public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
+public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAsyncDisposable
 {
     private readonly ServiceChannelOptions _options;
     private readonly ILoadBalancingPolicy _policy;
     private readonly OutlierDetector _outliers;
     private readonly ILogger _logger;
     private volatile State? _state;
+    private ClientPipeline? _pipeline;
 
     /// <summary>
     /// Creates a channel to <paramref name="service"/> and starts watching its instances. No connection is made
@@ -51,75 +53,103 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
     /// <summary>The instances calls are spread over right now, with their load and health (empty before the first snapshot).</summary>
     public ImmutableArray<BalancerEndpoint> Endpoints => _state?.Endpoints ?? [];
 
+    /// <summary>The pipeline <see cref="InvokeAsync{TRequest, TResponse}"/> runs calls through, ending in this channel.</summary>
+    public ClientPipeline Pipeline => _pipeline ?? CreatePipeline();
+
     /// <summary>
-    /// Makes a unary call on an instance the policy picks. Completes with the response or throws
-    /// <see cref="RpcException"/>: UNAVAILABLE (not processed) when the service has no instances or none could
-    /// take the call after <see cref="ServiceChannelOptions.MaxFailovers"/> others were tried.
+    /// Makes a unary call through <see cref="Pipeline"/>, on an instance the policy picks. Completes with the response
+    /// or throws <see cref="RpcException"/>: UNAVAILABLE (not processed) when the service has no instances or none
+    /// could take the call after <see cref="ServiceChannelOptions.MaxFailovers"/> others were tried.
+    /// </summary>
+    public ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
+        => Pipeline.InvokeAsync(method, request, options);
+
+    /// <summary>
+    /// The balancer as a transport: picks an instance (waiting for the first snapshot within the call's deadline),
+    /// sends the call on that instance's channel, feeds the outcome to outlier detection, and moves a call no
+    /// instance processed to another one, up to <see cref="ServiceChannelOptions.MaxFailovers"/> times within the
+    /// same deadline. Never throws for a failed call.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
+    public async ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call)
     {
-        ArgumentNullException.ThrowIfNull(method);
-        long start = Stopwatch.GetTimestamp();
-        var state = _state ?? await WaitForFirstSnapshotAsync(options).ConfigureAwait(false);
+        var state = _state;
+        if (state is null)
+        {
+            (state, var code, var message) = await WaitForFirstSnapshotAsync(call.Deadline, call.Options.CancellationToken).ConfigureAwait(false);
+            if (state is null)
+            {
+                return CallOutcome<TResponse>.Failure(code, message!, notProcessed: true);
+            }
+        }
+
+        var options = call.Options;
         var context = PickContext.ForKey(options.HashKey ?? (_options.HashKeyHeader is null ? null : options.Headers?.GetValue(_options.HashKeyHeader)));
-        var attemptOptions = options;
         BalancerEndpoint? previous = null;
         for (int attempt = 0; ; attempt++)
         {
             state = _state ?? state;
             if (state.Picker is null)
             {
-                throw new RpcException(StatusCode.Unavailable, $"No instances of '{Service}' are registered.") { NotProcessed = true };
+                return CallOutcome<TResponse>.Failure(StatusCode.Unavailable, $"No instances of '{Service}' are registered.", notProcessed: true);
             }
 
             var endpoint = PickOther(state, context, previous);
             long callStart = endpoint.BeginCall();
-            try
+            var outcome = await endpoint.Channel!.SendAsync(call).ConfigureAwait(false);
+            if (outcome.IsOk)
             {
-                var response = await endpoint.Channel!.InvokeAsync(method, request, attemptOptions).ConfigureAwait(false);
                 endpoint.EndCall(callStart, success: true);
                 if (_outliers.OnSuccess(endpoint))
                 {
                     Log.InstanceReturned(_logger, endpoint.Instance.Address, Service);
                 }
 
-                return response;
+                return outcome;
             }
-            catch (RpcException ex)
+
+            var status = outcome.Status.Code;
+            bool unreachable = outcome.NotProcessed && status == StatusCode.Unavailable;
+            if (endpoint.IsRemoved && unreachable)
             {
-                endpoint.EndCall(callStart, success: !OutlierDetector.IsServerFailure(ex.StatusCode));
-                bool unreachable = ex.NotProcessed && ex.StatusCode == StatusCode.Unavailable;
+                // The instance left the registry between the pick and the call: the call never went out, and says
+                // nothing about the instance's health.
+                endpoint.EndCall(callStart, success: true);
+            }
+            else
+            {
+                endpoint.EndCall(callStart, success: !OutlierDetector.IsServerFailure(status));
 
                 // Refused with no connection open means nothing listens there; refused on an open connection
                 // means busy or going away, which the instance's own channel already retried.
                 bool refused = unreachable && endpoint.Channel!.OpenConnections == 0;
                 long now = Environment.TickCount64;
-                if (_outliers.OnFailure(endpoint, ex.StatusCode, refused, state.Endpoints, now))
+                if (_outliers.OnFailure(endpoint, status, refused, state.Endpoints, now))
                 {
                     LoadBalancingTelemetry.Ejected(Service, endpoint);
-                    LogEjected(endpoint, refused, ex.StatusCode, now);
-                }
-
-                if (!unreachable || attempt >= _options.MaxFailovers)
-                {
-                    throw;
+                    LogEjected(endpoint, refused, status, now);
                 }
             }
-            catch (ObjectDisposedException) when (endpoint.IsRemoved)
+
+            if (!unreachable || attempt >= _options.MaxFailovers)
             {
-                // The instance left the registry between the pick and the call: the call never went out.
-                endpoint.EndCall(callStart, success: true);
-                if (attempt >= _options.MaxFailovers)
-                {
-                    throw new RpcException(StatusCode.Unavailable, $"Instance {endpoint} of '{Service}' was removed.") { NotProcessed = true };
-                }
+                return outcome;
+            }
+
+            if (call.Deadline != long.MaxValue && Stopwatch.GetTimestamp() >= call.Deadline)
+            {
+                return CallOutcome<TResponse>.Failure(StatusCode.DeadlineExceeded, "Deadline exceeded.", notProcessed: true);
             }
 
             previous = endpoint;
-            attemptOptions = RemainingTime(options, method.Timeout, start);
             LoadBalancingTelemetry.FailedOver(Service);
         }
+    }
+
+    private ClientPipeline CreatePipeline()
+    {
+        var pipeline = new ClientPipeline(this, _options.Channel.DefaultTimeout, _options.Channel.Interceptors);
+        return Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
     }
 
     private void LogEjected(BalancerEndpoint endpoint, bool refused, StatusCode code, long nowMs)
@@ -156,24 +186,6 @@ public sealed partial class ServiceChannel : ICallInvoker, IAsyncDisposable
         }
 
         return endpoints[(at + 1) % endpoints.Length];
-    }
-
-    /// <summary>Options for a failover attempt: what is left of the call's timeout, so failovers never extend it.</summary>
-    private CallOptions RemainingTime(CallOptions options, TimeSpan? methodTimeout, long start)
-    {
-        var timeout = options.Timeout ?? methodTimeout ?? _options.Channel.DefaultTimeout;
-        if (timeout == Timeout.InfiniteTimeSpan)
-        {
-            return options;
-        }
-
-        var left = timeout - Stopwatch.GetElapsedTime(start);
-        if (left <= TimeSpan.Zero)
-        {
-            throw new RpcException(StatusCode.DeadlineExceeded, "Deadline exceeded.");
-        }
-
-        return options with { Timeout = left };
     }
 
     private sealed class State(ImmutableArray<BalancerEndpoint> endpoints, IEndpointPicker? picker)

@@ -63,6 +63,18 @@ internal ref struct MetadataWriter
         Commit(n);
     }
 
+    public void WritePair(MetadataKind kind, ReadOnlySpan<byte> utf8Key, ReadOnlySpan<byte> utf8Value)
+    {
+        var span = _output.GetSpan(1 + (2 * Varint.MaxLength64) + utf8Key.Length + utf8Value.Length);
+        span[0] = (byte)kind;
+        int n = 1 + Varint.Write(span[1..], (ulong)utf8Key.Length);
+        utf8Key.CopyTo(span[n..]);
+        n += utf8Key.Length;
+        n += Varint.Write(span[n..], (ulong)utf8Value.Length);
+        utf8Value.CopyTo(span[n..]);
+        Commit(n + utf8Value.Length);
+    }
+
     /// <summary>Writes the block length into the slot reserved in front of the entries.</summary>
     /// <remarks>The slot is found again by offset: the buffer may have grown (and moved) since it was reserved.</remarks>
     public readonly void Complete() => BinaryPrimitives.WriteUInt32BigEndian(_output.WrittenSpanFrom(_lengthOffset), (uint)_written);

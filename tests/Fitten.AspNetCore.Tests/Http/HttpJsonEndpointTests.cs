@@ -207,7 +207,7 @@ public sealed class HttpJsonEndpointTests : IAsyncLifetime
 
         await AssertProblemAsync(response, HttpStatusCode.InternalServerError, "INTERNAL", "Exception was thrown by handler.");
         Assert.DoesNotContain("secret detail", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Contains(_logs.Records, e => e.EventId.Name == "HttpHandlerFailed" && e.Exception?.Message == "secret detail");
+        Assert.Contains(_logs.Records, e => e.EventId.Name == "HandlerFailed" && e.Exception?.Message == "secret detail");
     }
 
     [Fact]

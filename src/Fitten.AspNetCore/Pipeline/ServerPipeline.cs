@@ -1,0 +1,64 @@
+using Fitten.AspNetCore.Server;
+using Fitten.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fitten.AspNetCore.Pipeline;
+
+/// <summary>
+/// Composes each served method's handler pipeline once, when the server starts. Fitten RPC and HTTP/JSON run the
+/// same composed pipeline, so both get the same interceptors, exception-to-status mapping, metrics and span.
+/// </summary>
+internal sealed partial class ServerPipeline
+{
+    private readonly ServerInterceptor[] _stages;
+    private readonly ILogger _logger;
+
+    public ServerPipeline(IOptions<FittenServerOptions> options, ILoggerFactory loggerFactory)
+    {
+        _logger = loggerFactory.CreateLogger(LogCategory);
+        _stages = Compose(options.Value.Interceptors);
+    }
+
+    /// <summary>The log category of handler failures.</summary>
+    public const string LogCategory = "Fitten.Server";
+
+    /// <summary>The stages in the order a call passes them before the handler, for diagnostics.</summary>
+    public IReadOnlyList<ServerInterceptor> Stages => _stages;
+
+    /// <summary>
+    /// THE order of the server's stages, written once. A call passes them top to bottom, then the handler:
+    /// <list type="number">
+    /// <item>telemetry: the server span (a child of the caller's) and <c>rpc.server.*</c> metrics see everything
+    ///   below, refusals by later stages included;</item>
+    /// <item>(server governance and security add here: admission — rate, concurrency, shedding —, authentication
+    ///   and authorization, deadline, fault injection)</item>
+    /// <item>the user's interceptors, right before the handler;</item>
+    /// <item>the handler, whose exceptions become outcomes in one place (<see cref="HandlerStage{TRequest, TResponse}"/>).</item>
+    /// </list>
+    /// </summary>
+    private static ServerInterceptor[] Compose(IEnumerable<ServerInterceptor> interceptors)
+    {
+        var stages = new List<ServerInterceptor> { ServerTelemetryStage.Instance };
+        foreach (var interceptor in interceptors)
+        {
+            stages.Add(interceptor ?? throw new InvalidOperationException("A server interceptor in FittenServerOptions.Interceptors is null."));
+        }
+
+        return [.. stages];
+    }
+
+    /// <summary>Composes <paramref name="handler"/> with every stage, for one method.</summary>
+    public ServerCallHandler<TRequest, TResponse> Build<TRequest, TResponse>(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler)
+    {
+        ServerCallHandler<TRequest, TResponse> next = new HandlerStage<TRequest, TResponse>(method, handler, _logger).InvokeAsync;
+        for (int i = _stages.Length - 1; i >= 0; i--)
+        {
+            var stage = _stages[i];
+            var inner = next;
+            next = (request, context) => stage.InvokeAsync(request, context, inner);
+        }
+
+        return next;
+    }
+}

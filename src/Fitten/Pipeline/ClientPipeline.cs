@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using Fitten.Client;
+using Fitten.Pipeline.Stages;
+
+namespace Fitten.Pipeline;
+
+/// <summary>
+/// Makes calls through a client's stages and its transport. The stages are composed once per method, on the
+/// method's first call, into a chain of <see cref="CallHandler{TRequest, TResponse}"/>s; later calls look the chain
+/// up by the method's index and run it. Thread-safe. <see cref="FittenChannel"/>, <see cref="ServiceChannel"/> and
+/// the clients <c>AddClient</c> registers each own one.
+/// </summary>
+public sealed class ClientPipeline : ICallInvoker
+{
+    private readonly IClientTransport _transport;
+    private readonly ClientInterceptor[] _stages;
+    private readonly Lock _lock = new();
+    private object?[] _chains = new object?[32];
+
+    /// <summary>Composes the pipeline: Fitten's stages in their fixed order, with <paramref name="interceptors"/> in the user slot.</summary>
+    /// <param name="transport">The last stage: a <see cref="FittenChannel"/>, a <see cref="ServiceChannel"/> or another transport.</param>
+    /// <param name="defaultTimeout">The timeout of calls whose options and method set none; <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
+    /// <param name="interceptors">The user's interceptors, outermost first.</param>
+    public ClientPipeline(IClientTransport transport, TimeSpan defaultTimeout, IEnumerable<ClientInterceptor>? interceptors = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        if (defaultTimeout <= TimeSpan.Zero && defaultTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(defaultTimeout), defaultTimeout, "The default timeout must be positive or infinite.");
+        }
+
+        _transport = transport;
+        _stages = Compose(defaultTimeout, interceptors ?? []);
+    }
+
+    /// <summary>The stages in the order a call passes them (the transport comes after the last), for diagnostics.</summary>
+    public IReadOnlyList<ClientInterceptor> Stages => _stages;
+
+    /// <summary>
+    /// THE order of the client's stages, written once. A call passes them top to bottom, then the transport:
+    /// <list type="number">
+    /// <item>telemetry: the client span and metrics see the whole call, every stage's time and outcome included;</item>
+    /// <item>deadline: turns the timeout (call, method, then default) into one absolute deadline, never later than
+    ///   the inbound call's, so everything below shares it and nothing below can extend it;</item>
+    /// <item>the user's interceptors: once per call, inside its span and deadline, before any retry;</item>
+    /// <item>(client governance adds here: retry/hedge with budget and chain stop, method breaker, fault injection,
+    ///   route; the balancer pick and instance breaker live in <see cref="ServiceChannel"/>, the transport)</item>
+    /// </list>
+    /// Stages that do not apply are absent, not disabled: an empty slot costs nothing per call.
+    /// </summary>
+    private static ClientInterceptor[] Compose(TimeSpan defaultTimeout, IEnumerable<ClientInterceptor> interceptors)
+    {
+        var stages = new List<ClientInterceptor>
+        {
+            TelemetryStage.Instance,
+            new DeadlineStage(defaultTimeout),
+        };
+        foreach (var interceptor in interceptors)
+        {
+            stages.Add(interceptor ?? throw new ArgumentException("An interceptor is null.", nameof(interceptors)));
+        }
+
+        return [.. stages];
+    }
+
+    /// <summary>
+    /// Makes a unary call: completes with the response or throws <see cref="RpcException"/> with the call's status.
+    /// Made while serving a call, it inherits that call's deadline, tags and chain headers unless
+    /// <see cref="CallOptions.IgnoreCallContext"/> is set.
+    /// </summary>
+    public ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
+    {
+        var pending = GetHandler(method)(new OutgoingCall<TRequest, TResponse>(method, request, options, options.IgnoreCallContext ? null : ServerCallContext.Current));
+        return pending.IsCompletedSuccessfully ? new ValueTask<TResponse>(pending.Result.GetResponseOrThrow()) : AwaitResponse(pending);
+    }
+
+    /// <summary>Runs a call through the pipeline and returns its outcome as a value (no exception for a failed call).</summary>
+    public ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
+        => GetHandler(method)(new OutgoingCall<TRequest, TResponse>(method, request, options, options.IgnoreCallContext ? null : ServerCallContext.Current));
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<TResponse> AwaitResponse<TResponse>(ValueTask<CallOutcome<TResponse>> pending)
+        => (await pending.ConfigureAwait(false)).GetResponseOrThrow();
+
+    /// <summary>The method's composed chain: built on its first call through this pipeline, then an array read.</summary>
+    internal CallHandler<TRequest, TResponse> GetHandler<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var chains = Volatile.Read(ref _chains);
+        int id = method.Id;
+        if ((uint)id < (uint)chains.Length && chains[id] is CallHandler<TRequest, TResponse> handler)
+        {
+            return handler;
+        }
+
+        return Build(method);
+    }
+
+    private CallHandler<TRequest, TResponse> Build<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    {
+        lock (_lock)
+        {
+            var chains = _chains;
+            if (method.Id < chains.Length && chains[method.Id] is CallHandler<TRequest, TResponse> built)
+            {
+                return built;
+            }
+
+            CallHandler<TRequest, TResponse> handler = _transport.SendAsync;
+            for (int i = _stages.Length - 1; i >= 0; i--)
+            {
+                var stage = _stages[i];
+                var next = handler;
+                handler = call => stage.InvokeAsync(call, next);
+            }
+
+            if (method.Id >= chains.Length)
+            {
+                Array.Resize(ref chains, Math.Max(chains.Length * 2, method.Id + 1));
+            }
+
+            chains[method.Id] = handler;
+            Volatile.Write(ref _chains, chains);
+            return handler;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Fitten.Telemetry;
+
+namespace Fitten.Pipeline.Stages;
+
+/// <summary>
+/// The client span and call metrics (<c>rpc.client.call.duration</c>, active calls), around everything else the
+/// call goes through. With no span listener and no metric listener it hands the call on untouched: no state
+/// machine, no timestamp.
+/// </summary>
+internal sealed class TelemetryStage : ClientInterceptor
+{
+    public static readonly TelemetryStage Instance = new();
+
+    public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
+    {
+        if (!FittenTelemetry.ClientDuration.Enabled && !FittenTelemetry.ClientActiveCalls.Enabled && !FittenTelemetry.Source.HasListeners())
+        {
+            return next(call);
+        }
+
+        return ObserveAsync(call, next);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<CallOutcome<TResponse>> ObserveAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
+    {
+        var method = call.Method;
+        long start = Stopwatch.GetTimestamp();
+        var activity = StartActivity(method.FullName, method.ServiceName, method.Name);
+        FittenTelemetry.AddActive(FittenTelemetry.ClientActiveCalls, method.ServiceName, method.Name, 1);
+        var outcome = CallOutcome<TResponse>.Failure(StatusCode.Unknown, "The call ended with an exception.");
+        try
+        {
+            outcome = await next(call).ConfigureAwait(false);
+            return outcome;
+        }
+        finally
+        {
+            FittenTelemetry.AddActive(FittenTelemetry.ClientActiveCalls, method.ServiceName, method.Name, -1);
+            FittenTelemetry.RecordDuration(FittenTelemetry.ClientDuration, method.ServiceName, method.Name, outcome.Status.Code, start);
+            if (activity is not null)
+            {
+                FittenTelemetry.StopActivity(activity, outcome.Status.Code, outcome.Status.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The client span, current for the rest of the pipeline, so the transport injects its context into the request
+    /// and tags it with the endpoint it picks (server.address, server.port).
+    /// </summary>
+    private static Activity? StartActivity(string fullName, string service, string name)
+    {
+        if (!FittenTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = FittenTelemetry.Source.StartActivity(fullName, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("rpc.system", FittenTelemetry.RpcSystem);
+            activity.SetTag("rpc.service", service);
+            activity.SetTag("rpc.method", name);
+        }
+
+        return activity;
+    }
+}
