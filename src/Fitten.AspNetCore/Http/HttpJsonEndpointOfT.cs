@@ -177,21 +177,16 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
     private Task Write(HttpContext context, in CallOutcome<TResponse> outcome, HttpServerCallContext call)
     {
         var response = context.Response;
-        if ((outcome.ResponseHeaders ?? call.ResponseHeadersOrNull) is { } headers)
-        {
-            foreach (var header in headers)
-            {
-                response.Headers.Append(header.Key, header.Value);
-            }
-        }
-
+        var headers = outcome.ResponseHeaders ?? call.ResponseHeadersOrNull;
         if (!outcome.IsOk)
         {
             // A client that went away gets nothing: there is nobody left to answer.
             return outcome.Status.Code == StatusCode.Cancelled && context.RequestAborted.IsCancellationRequested
                 ? Task.CompletedTask
-                : ProblemResponse.WriteAsync(context, outcome.Status.Code, outcome.Status.Message, _method.FullName);
+                : ProblemResponse.WriteAsync(context, outcome.Status.Code, outcome.Status.Message, _method.FullName, headers);
         }
+
+        ProblemResponse.AddHeaders(response, headers);
 
         if (typeof(TResponse) == typeof(Unit))
         {

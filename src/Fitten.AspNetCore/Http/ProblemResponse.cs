@@ -20,10 +20,10 @@ internal static class ProblemResponse
     private static readonly JsonEncodedText Method = JsonEncodedText.Encode("method");
     private static readonly JsonEncodedText TraceId = JsonEncodedText.Encode("traceId");
 
-    public static Task WriteAsync(HttpContext context, StatusCode code, string detail, string method)
-        => WriteAsync(context, HttpStatusMapping.ToHttp(code), code, detail, method);
+    public static Task WriteAsync(HttpContext context, StatusCode code, string detail, string method, Metadata? headers = null)
+        => WriteAsync(context, HttpStatusMapping.ToHttp(code), code, detail, method, headers);
 
-    public static Task WriteAsync(HttpContext context, int httpStatus, StatusCode code, string detail, string method)
+    public static Task WriteAsync(HttpContext context, int httpStatus, StatusCode code, string detail, string method, Metadata? headers = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -34,6 +34,7 @@ internal static class ProblemResponse
         }
 
         response.Clear();
+        AddHeaders(response, headers);
         response.StatusCode = httpStatus;
         response.ContentType = "application/problem+json";
         using (var writer = new Utf8JsonWriter(response.BodyWriter))
@@ -54,5 +55,19 @@ internal static class ProblemResponse
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Response metadata of a call, as HTTP response headers.</summary>
+    public static void AddHeaders(HttpResponse response, Metadata? headers)
+    {
+        if (headers is null)
+        {
+            return;
+        }
+
+        foreach (var header in headers)
+        {
+            response.Headers.Append(header.Key, header.Value);
+        }
     }
 }

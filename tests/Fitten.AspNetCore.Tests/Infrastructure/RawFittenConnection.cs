@@ -218,6 +218,40 @@ public sealed record ReceivedFrame(FrameHeader Header, byte[] Payload)
         return (code, message);
     }
 
+    /// <summary>For a response: status, message and header entries (kind 0x09: key string, value string).</summary>
+    public (StatusCode Code, string Message, Dictionary<string, string> Headers) ReadStatusWithHeaders()
+    {
+        int end = 4 + (int)BinaryPrimitives.ReadUInt32BigEndian(Payload);
+        var code = StatusCode.OK;
+        string message = string.Empty;
+        var headers = new Dictionary<string, string>();
+        int at = 4;
+        while (at < end)
+        {
+            byte kind = Payload[at++];
+            at += ReadVarint(Payload.AsSpan(at), out ulong value);
+            switch (kind)
+            {
+                case 0x10:
+                    code = (StatusCode)(int)value;
+                    break;
+                case 0x09:
+                    string key = Encoding.UTF8.GetString(Payload, at, (int)value);
+                    at += (int)value;
+                    at += ReadVarint(Payload.AsSpan(at), out ulong length);
+                    headers[key] = Encoding.UTF8.GetString(Payload, at, (int)length);
+                    at += (int)length;
+                    break;
+                default:
+                    message = kind == 0x11 ? Encoding.UTF8.GetString(Payload, at, (int)value).TrimEnd() : message;
+                    at += (int)value;
+                    break;
+            }
+        }
+
+        return (code, message, headers);
+    }
+
     /// <summary>For a response: the message after the metadata block.</summary>
     public byte[] Message => Payload.AsSpan(4 + (int)BinaryPrimitives.ReadUInt32BigEndian(Payload)).ToArray();
 
