@@ -126,12 +126,23 @@ namespace Fitten.Generator.Emitting
 
         private static void EmitClient(CodeWriter w, ContractModel contract)
         {
-            w.Line($"/// <summary>Calls the service through an <see cref=\"global::Fitten.Client.ICallInvoker\"/>.</summary>");
-            w.Line($"internal sealed class Client : {contract.InterfaceFullName}");
+            w.Line($"/// <summary>Calls the service through an <see cref=\"global::Fitten.Client.ICallInvoker\"/>, with the options <c>WithCallOptions</c> gave it.</summary>");
+            w.Line($"internal sealed class Client : {contract.InterfaceFullName}, global::Fitten.Client.IFittenClient");
             w.Open();
             w.Line("private readonly global::Fitten.Client.ICallInvoker __invoker;");
+            w.Line("private readonly global::Fitten.CallOptions __options;");
             w.Line();
             w.Line("public Client(global::Fitten.Client.ICallInvoker invoker) => this.__invoker = invoker;");
+            w.Line();
+            w.Line("private Client(global::Fitten.Client.ICallInvoker invoker, global::Fitten.CallOptions options)");
+            w.Open();
+            w.Line("this.__invoker = invoker;");
+            w.Line("this.__options = options;");
+            w.Close();
+            w.Line();
+            w.Line("global::Fitten.CallOptions global::Fitten.Client.IFittenClient.CallOptions => this.__options;");
+            w.Line();
+            w.Line("object global::Fitten.Client.IFittenClient.WithCallOptions(global::Fitten.CallOptions options) => new Client(this.__invoker, options);");
             foreach (var method in contract.Methods)
             {
                 w.Line();
@@ -147,7 +158,7 @@ namespace Fitten.Generator.Emitting
                 }
 
                 string request = method.Parameters.Count == 0 ? "default" : $"new {RequestType(method)}({Arguments(method, string.Empty)})";
-                string options = method.CancellationTokenName is { } t ? $"new global::Fitten.CallOptions {{ CancellationToken = @{t} }}" : "default";
+                string options = method.CancellationTokenName is { } t ? $"global::Fitten.Client.FittenClients.WithToken(this.__options, @{t})" : "this.__options";
                 // Qualified: inside Client, the bare name would be the client's own method, not the descriptor.
                 string call = $"this.__invoker.InvokeAsync({contract.InterfaceName}Fitten.{method.ClrName}, {request}, {options})";
                 w.Line($"public {ReturnType(method)} {method.ClrName}({signature})");

@@ -35,6 +35,8 @@ public sealed class Hop(IHop? next = null, ICallInvoker? nextInvoker = null) : I
         return Report();
     }
 
+    public ValueTask<HopReport> NapAsync(int milliseconds, CancellationToken cancellationToken = default) => SleepAsync(milliseconds, cancellationToken);
+
     private static HopReport Report()
     {
         var call = ServerCallContext.Current ?? throw new InvalidOperationException("No ambient call in the handler.");

@@ -16,6 +16,10 @@ public interface IHop
 
     /// <summary>Sleeps, cancellably; reports what it saw.</summary>
     ValueTask<HopReport> SleepAsync(int milliseconds, CancellationToken cancellationToken = default);
+
+    /// <summary>Sleeps like Sleep, under a timeout the contract declares (300 ms).</summary>
+    [FittenMethod(TimeoutMilliseconds = 300)]
+    ValueTask<HopReport> NapAsync(int milliseconds, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a handler saw of its call.</summary>
