@@ -10,6 +10,6 @@ public static class GatewayRegistration
     /// <summary>Serves <see cref="IShopGateway"/>, with clients of orders and inventory found through the host's registry.</summary>
     public static IFittenBuilder AddGateway(this IFittenBuilder fitten) => fitten
         .AddService<IShopGateway, GatewayService>()
-        .AddClient<IOrderService>(ShopClients.Outer)
-        .AddClient<IInventoryService>(ShopClients.Outer);
+        .AddClient<IOrderService>(ShopClients.Gateway)
+        .AddClient<IInventoryService>(ShopClients.Gateway);
 }

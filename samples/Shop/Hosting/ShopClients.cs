@@ -3,22 +3,20 @@ using Fitten.Client;
 namespace Shop.Hosting;
 
 /// <summary>
-/// Timeouts of the shop's calls to its services. They nest: orders gives up on inventory or payments well before
-/// the gateway gives up on orders, so orders still has time to undo a failed step and answer.
+/// The shop's client settings. Only the gateway sets a timeout: it is the deadline of a request that came without
+/// a <c>fitten-timeout</c> header. Every call behind it (orders to inventory and payments) inherits what is left of
+/// that deadline through the call context, so a request that runs out of time fails at every hop at once instead
+/// of each hop waiting out a timeout of its own.
 /// </summary>
 public static class ShopClients
 {
-    /// <summary>Calls from one service to another behind the gateway (orders to inventory and payments): 2 s.</summary>
-    public static void Inner(ServiceChannelOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Channel.DefaultTimeout = TimeSpan.FromSeconds(2);
-    }
+    /// <summary>The gateway's default deadline for a request that names none: 10 s.</summary>
+    public static readonly TimeSpan GatewayDeadline = TimeSpan.FromSeconds(10);
 
-    /// <summary>Calls from the gateway: 10 s, room for orders' two inner calls and two compensating ones.</summary>
-    public static void Outer(ServiceChannelOptions options)
+    /// <summary>Calls from the gateway: <see cref="GatewayDeadline"/> unless the HTTP request set a shorter one.</summary>
+    public static void Gateway(ServiceChannelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Channel.DefaultTimeout = TimeSpan.FromSeconds(10);
+        options.Channel.DefaultTimeout = GatewayDeadline;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Fitten;
+using Fitten.Client;
 using Shop.Contracts;
 
 namespace Shop.Orders;
@@ -10,6 +11,15 @@ namespace Shop.Orders;
 /// </summary>
 public sealed partial class OrderService(IInventoryService inventory, IPaymentService payments, ILogger<OrderService> logger) : IOrderService
 {
+    /// <summary>
+    /// Compensations run on their own clock: detached from the order's call (whose deadline may be what just ran
+    /// out) and bounded by a timeout of their own, so stock is released and money refunded even for a caller that
+    /// gave up.
+    /// </summary>
+    private static readonly CallOptions Compensation = new() { IgnoreCallContext = true, Timeout = TimeSpan.FromSeconds(5) };
+
+    private readonly IInventoryService _releasing = inventory.WithCallOptions(Compensation);
+    private readonly IPaymentService _refunding = payments.WithCallOptions(Compensation);
     private readonly ConcurrentDictionary<long, Order> _orders = new();
     private long _lastId;
 
@@ -35,7 +45,7 @@ public sealed partial class OrderService(IInventoryService inventory, IPaymentSe
                 await CompensateAsync(id, refund: false);
             }
 
-            return Fail(order, Reason("Could not reserve", ex));
+            return Fail(order, Reason("Could not reserve", ex), ex);
         }
 
         order = order with { Total = reservation.Total };
@@ -48,7 +58,7 @@ public sealed partial class OrderService(IInventoryService inventory, IPaymentSe
         {
             // A decline took no money; any other failure may have (the charge ran, its answer was lost), so refund too.
             await CompensateAsync(id, refund: !DidNothing(ex));
-            return Fail(order, Reason("Could not charge", ex));
+            return Fail(order, Reason("Could not charge", ex), ex);
         }
 
         order = order with { Status = OrderStatus.Confirmed, PaymentId = payment.Id };
@@ -87,17 +97,26 @@ public sealed partial class OrderService(IInventoryService inventory, IPaymentSe
     private Order Find(long id)
         => _orders.TryGetValue(id, out var order) ? order : throw new RpcException(StatusCode.NotFound, $"No order {id}.");
 
-    private Order Fail(Order order, string reason)
+    /// <summary>
+    /// Records the order as failed and returns it, or, when the order's own deadline ran out or its caller cancelled,
+    /// throws that status on: nobody is waiting for an answer, and the callers upstream should fail the same way.
+    /// </summary>
+    private Order Fail(Order order, string reason, RpcException cause)
     {
         var failed = order with { Status = OrderStatus.Failed, Reason = reason };
         _orders[order.Id] = failed;
         Log.Failed(logger, order.Id, reason);
+        if (cause.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled && ServerCallContext.Current is { CancellationToken.IsCancellationRequested: true })
+        {
+            throw new RpcException(cause.StatusCode, $"Order {order.Id} failed: {reason}");
+        }
+
         return failed;
     }
 
     /// <summary>
     /// Undoes an order's reservation (and its charge, when <paramref name="refund"/>). Not tied to the caller's
-    /// token: a caller that gave up must not leave stock reserved or money taken. A step that fails is logged for
+    /// token or deadline (<see cref="Compensation"/>): a caller that gave up must not leave stock reserved or money taken. A step that fails is logged for
     /// someone to reconcile; the order is failed either way.
     /// </summary>
     private async ValueTask CompensateAsync(long id, bool refund)
@@ -106,7 +125,7 @@ public sealed partial class OrderService(IInventoryService inventory, IPaymentSe
         {
             try
             {
-                await payments.RefundAsync(id, CancellationToken.None);
+                await _refunding.RefundAsync(id, CancellationToken.None);
             }
             catch (RpcException ex) when (ex.StatusCode != StatusCode.NotFound)
             {
@@ -120,7 +139,7 @@ public sealed partial class OrderService(IInventoryService inventory, IPaymentSe
 
         try
         {
-            await inventory.ReleaseAsync(id, CancellationToken.None);
+            await _releasing.ReleaseAsync(id, CancellationToken.None);
         }
         catch (RpcException ex)
         {

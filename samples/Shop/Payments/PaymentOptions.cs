@@ -17,4 +17,11 @@ public sealed class PaymentOptions
     /// "4000-0000-0000-0002", the decline test card of common payment providers. Compared by digits only.
     /// </summary>
     public string DeclinedCard { get; set; } = "4000-0000-0000-0002";
+
+    /// <summary>
+    /// How long the pretend card processor takes to answer a charge. Default: 0. Set it (e.g. "00:00:03") to try
+    /// deadlines by hand: with <c>fitten-timeout: 1s</c> on <c>POST /orders</c> the gateway answers 504 after a
+    /// second, and every service behind it has stopped waiting too. At most one minute.
+    /// </summary>
+    public TimeSpan ProcessingDelay { get; set; } = TimeSpan.Zero;
 }

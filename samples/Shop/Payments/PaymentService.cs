@@ -17,8 +17,14 @@ public sealed partial class PaymentService(IOptions<PaymentOptions> options, ILo
     private readonly Dictionary<long, int> _byOrder = [];
 
     /// <inheritdoc/>
-    public ValueTask<Payment> ChargeAsync(long orderId, decimal amount, string cardNumber, CancellationToken cancellationToken = default)
+    public async ValueTask<Payment> ChargeAsync(long orderId, decimal amount, string cardNumber, CancellationToken cancellationToken = default)
     {
+        if (_options.ProcessingDelay > TimeSpan.Zero)
+        {
+            // The processor's latency. The token fires when the call's deadline (set at the gateway) passes.
+            await Task.Delay(_options.ProcessingDelay, cancellationToken);
+        }
+
         string digits = Digits(cardNumber);
         if (digits.Length is < 12 or > 19)
         {
@@ -34,7 +40,7 @@ public sealed partial class PaymentService(IOptions<PaymentOptions> options, ILo
         {
             if (_byOrder.TryGetValue(orderId, out int index))
             {
-                return ValueTask.FromResult(_payments[index]);
+                return _payments[index];
             }
 
             if (digits == _declinedDigits)
@@ -49,11 +55,13 @@ public sealed partial class PaymentService(IOptions<PaymentOptions> options, ILo
                 throw new RpcException(StatusCode.FailedPrecondition, $"Card declined: {amount} is over the card limit of {_options.CardLimit}.");
             }
 
-            var payment = new Payment($"pay_{_payments.Count + 1}", orderId, amount, digits[^4..], PaymentStatus.Captured);
+            // The lane tag travels from the gateway's HTTP request through orders to here (the ambient call context).
+            string? lane = ServerCallContext.Current?.RequestHeaders.GetValue("lane", MetadataEntryKind.Tag);
+            var payment = new Payment($"pay_{_payments.Count + 1}", orderId, amount, digits[^4..], PaymentStatus.Captured, lane);
             _byOrder.Add(orderId, _payments.Count);
             _payments.Add(payment);
-            Log.Charged(logger, payment.Id, orderId, amount);
-            return ValueTask.FromResult(payment);
+            Log.Charged(logger, payment.Id, orderId, amount, lane ?? "main");
+            return payment;
         }
     }
 

@@ -13,6 +13,7 @@ public static class PaymentsRegistration
         fitten.Services.AddOptions<PaymentOptions>()
             .BindConfiguration(PaymentOptions.Section)
             .Validate(o => o.CardLimit > 0, $"{PaymentOptions.Section}:CardLimit must be positive.")
+            .Validate(o => o.ProcessingDelay >= TimeSpan.Zero && o.ProcessingDelay <= TimeSpan.FromMinutes(1), $"{PaymentOptions.Section}:ProcessingDelay must be between 0 and 1 minute.")
             .ValidateOnStart();
         return fitten.AddService<IPaymentService, PaymentService>();
     }

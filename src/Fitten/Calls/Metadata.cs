@@ -42,6 +42,20 @@ public sealed class Metadata : IReadOnlyList<Metadata.Entry>
         return null;
     }
 
+    /// <summary>The value of the first entry of <paramref name="kind"/> with <paramref name="key"/> (a tag, say), or null.</summary>
+    public string? GetValue(string key, MetadataEntryKind kind)
+    {
+        foreach (var entry in _entries)
+        {
+            if (entry.Kind == kind && string.Equals(entry.Key, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return entry.Value;
+            }
+        }
+
+        return null;
+    }
+
     /// <inheritdoc/>
     public IEnumerator<Entry> GetEnumerator() => _entries.GetEnumerator();
 
