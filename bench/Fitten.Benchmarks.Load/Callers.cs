@@ -17,6 +17,20 @@ internal static class Callers
 {
     private static readonly Method<byte[], byte[]> Echo = new("bench.echo", "Echo", BytesMarshaller.Instance, BytesMarshaller.Instance);
 
+    public static readonly Method<byte[], byte[]> Relay = new("bench.relay", "Relay", BytesMarshaller.Instance, BytesMarshaller.Instance);
+
+    public static readonly Method<byte[], byte[]> RelayDetached = new("bench.relay", "RelayDetached", BytesMarshaller.Instance, BytesMarshaller.Instance);
+
+    /// <summary>
+    /// What a two-hop call carries: a deadline, a routing tag and a chain header, which the server's onward call
+    /// inherits (Relay) or leaves behind (RelayDetached).
+    /// </summary>
+    private static readonly CallOptions RelayOptions = new()
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+        Headers = new Metadata().Add("lane", "canary", MetadataEntryKind.Tag).Add("tenant", "acme", MetadataEntryKind.ChainHeader),
+    };
+
     public static FittenChannel CreateFittenChannel(LoadOptions options)
     {
         var channelOptions = new FittenChannelOptions();
@@ -47,6 +61,19 @@ internal static class Callers
         {
             long start = Stopwatch.GetTimestamp();
             byte[] response = await channel.InvokeAsync(Echo, request);
+            run.Record(caller, start, Stopwatch.GetTimestamp());
+            Check(response.Length, payloadSize);
+        }
+    }
+
+    /// <summary>Two hops: this process → the server's relay method → the server's echo, with a deadline and chain entries.</summary>
+    public static async Task RunRelayAsync(FittenChannel channel, Method<byte[], byte[]> method, LoadRun run, int caller, int payloadSize)
+    {
+        byte[] request = Payload(payloadSize, caller);
+        while (run.Phase != LoadRun.Stop)
+        {
+            long start = Stopwatch.GetTimestamp();
+            byte[] response = await channel.InvokeAsync(method, request, RelayOptions);
             run.Record(caller, start, Stopwatch.GetTimestamp());
             Check(response.Length, payloadSize);
         }
@@ -84,14 +111,14 @@ internal static class Callers
     /// </summary>
     public static long MessageBytes(string target, int payloadSize)
     {
-        byte[] wire = target is "fitten" or "contract" ? Payload(payloadSize, 0) : new Proto.Payload { Data = ByteString.CopyFrom(Payload(payloadSize, 0)) }.ToByteArray();
+        byte[] wire = target is not "grpc" ? Payload(payloadSize, 0) : new Proto.Payload { Data = ByteString.CopyFrom(Payload(payloadSize, 0)) }.ToByteArray();
         var sequence = new ReadOnlySequence<byte>(wire);
         object? sink = null;
         for (int i = 0; i < 2; i++)
         {
             // The first round pays for JIT and static set-up; the second is the steady-state cost.
             long before = GC.GetAllocatedBytesForCurrentThread();
-            sink = target is "fitten" or "contract" ? BytesMarshaller.Instance.Deserialize(wire) : Proto.Payload.Parser.ParseFrom(sequence);
+            sink = target is not "grpc" ? BytesMarshaller.Instance.Deserialize(wire) : Proto.Payload.Parser.ParseFrom(sequence);
             long after = GC.GetAllocatedBytesForCurrentThread();
             if (i == 1)
             {

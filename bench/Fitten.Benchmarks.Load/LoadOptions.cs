@@ -34,7 +34,7 @@ internal sealed record LoadOptions
             string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.", nameof(args));
             options = name switch
             {
-                "--target" when value is "fitten" or "grpc" or "contract" => options with { Target = value },
+                "--target" when value is "fitten" or "grpc" or "contract" or "relay" or "relay-detached" => options with { Target = value },
                 "--port" => options with { Port = Int(name, value, 1, 65535) },
                 "--stats-port" => options with { StatsPort = Int(name, value, 1, 65535) },
                 "--concurrency" => options with { Concurrency = Int(name, value, 1, 4096) },
@@ -43,7 +43,7 @@ internal sealed record LoadOptions
                 "--payload" => options with { Payload = Int(name, value, 0, 1024 * 1024) },
                 "--connections" => options with { Connections = Int(name, value, 1, 64) },
                 "--grpc-multiple-connections" => options with { GrpcMultipleConnections = bool.Parse(value) },
-                _ => throw new ArgumentException($"Unknown option or value: {name} {value}. Targets: fitten, contract, grpc.", nameof(args)),
+                _ => throw new ArgumentException($"Unknown option or value: {name} {value}. Targets: fitten, contract, grpc, relay, relay-detached.", nameof(args)),
             };
         }
 

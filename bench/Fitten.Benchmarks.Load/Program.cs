@@ -11,7 +11,7 @@ var options = LoadOptions.Parse(args);
 var run = new LoadRun(options.Concurrency);
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
-await using var fitten = options.Target is "fitten" or "contract" ? Callers.CreateFittenChannel(options) : null;
+await using var fitten = options.Target is "fitten" or "contract" or "relay" or "relay-detached" ? Callers.CreateFittenChannel(options) : null;
 var contract = options.Target == "contract" ? Fitten.FittenContracts.CreateClient<Fitten.Benchmarks.Contracts.IEchoContract>(fitten!) : null;
 using var grpc = options.Target == "grpc" ? Callers.CreateGrpcChannel(options) : null;
 var grpcClient = grpc is null ? null : new EchoService.EchoServiceClient(grpc);
@@ -23,6 +23,8 @@ for (int i = 0; i < callers.Length; i++)
     // Task.Run: every caller starts on the thread pool, as independent clients would, not inline on this thread.
     callers[i] = Task.Run(() => contract is not null
         ? Callers.RunContractAsync(contract, run, caller, options.Payload)
+        : options.Target is "relay" or "relay-detached"
+        ? Callers.RunRelayAsync(fitten!, options.Target == "relay" ? Callers.Relay : Callers.RelayDetached, run, caller, options.Payload)
         : fitten is not null
         ? Callers.RunFittenAsync(fitten, run, caller, options.Payload)
         : Callers.RunGrpcAsync(grpcClient!, run, caller, options.Payload));
@@ -67,7 +69,7 @@ double serverPerCall = (double)(serverAfter.AllocatedBytes - serverBefore.Alloca
 long messageBytes = Callers.MessageBytes(options.Target, options.Payload);
 double Us(double percentile) => latencies.GetValueAtPercentile(percentile) / 1000.0;
 
-string settings = options.Target is "fitten" or "contract"
+string settings = options.Target is not "grpc"
     ? $"FittenChannel ConnectionsPerEndpoint={(options.Connections?.ToString(CultureInfo.InvariantCulture) ?? "default")}"
     : $"GrpcChannel SocketsHttpHandler EnableMultipleHttp2Connections={options.GrpcMultipleConnections}";
 Console.WriteLine(FormattableString.Invariant(

@@ -14,12 +14,23 @@ int statsPort = Arguments.Port(args, "--stats-port", 5303);
 
 var echo = new Method<byte[], byte[]>("bench.echo", "Echo", BytesMarshaller.Instance, BytesMarshaller.Instance);
 
+// Two-hop calls (bench/run-propagation.sh): the load calls Relay here (hop A), whose handler calls Echo on this same
+// server (hop B) over a second channel. Relay carries the inbound call's deadline, tags and chain headers on (the
+// call context); RelayDetached makes the same onward call with IgnoreCallContext, so the difference between the two
+// is what propagation costs per hop.
+var relay = new Method<byte[], byte[]>("bench.relay", "Relay", BytesMarshaller.Instance, BytesMarshaller.Instance);
+var relayDetached = new Method<byte[], byte[]>("bench.relay", "RelayDetached", BytesMarshaller.Instance, BytesMarshaller.Instance);
+var onward = new Fitten.Client.FittenChannel(new IPEndPoint(IPAddress.Loopback, fittenPort));
+var detached = new CallOptions { IgnoreCallContext = true };
+
 // The slim builder and Warning-level logs for both stacks: neither pays for request logging it would not have in
 // production, and both run under the same host, thread pool and GC settings, so only the RPC stacks differ.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddFitten()
     .AddUnaryMethod(echo, static (request, _) => ValueTask.FromResult(request))
+    .AddUnaryMethod(relay, (request, _) => onward.InvokeAsync(echo, request))
+    .AddUnaryMethod(relayDetached, (request, _) => onward.InvokeAsync(echo, request, detached))
     .AddService<Fitten.Benchmarks.Contracts.IEchoContract, ContractEcho>();
 builder.Services.AddGrpc();
 builder.WebHost.ConfigureKestrel(kestrel =>

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The RPC echo at this commit against the same benchmark at an earlier commit (BASE), in one run: both servers up
+# side by side on loopback, load runs alternating between them, so machine drift falls on both alike. Used to show
+# that a change to the call path costs nothing measurable (issue "Call pipeline": within 3% of calls/s, no more
+# bytes per call). Fitten's own echo only; the gRPC peer is run-rpc.sh's business.
+#
+#   BASE=d042994 bash bench/run-baseline.sh             # 3 rounds, 10 s measured + 10 s warm-up per run (~6 minutes)
+#   BASE=d042994 ROUNDS=1 DURATION=5 WARMUP=5 bash bench/run-baseline.sh
+#
+# BASE is checked out into a temporary git worktree (removed at exit) and its bench/ built there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BASE=${BASE:?set BASE to the commit to compare with, e.g. BASE=d042994}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-10}
+OUT=${OUT:-bench/results/baseline}
+mkdir -p "$OUT"
+: >"$OUT/results.txt"
+
+base_dir=$(mktemp -d)
+cleanup() {
+  for pid in ${SERVERS:-}; do kill "$pid" 2>/dev/null || true; done
+  git worktree remove --force "$base_dir/tree" >/dev/null 2>&1 || rm -rf "$base_dir"
+}
+trap cleanup EXIT INT TERM
+git worktree add --detach "$base_dir/tree" "$BASE" >/dev/null 2>&1
+
+build() { # tree
+  timeout 600 dotnet build "$1/bench/Fitten.Benchmarks.Server/Fitten.Benchmarks.Server.csproj" -c Release -nologo -v quiet >&2
+  timeout 600 dotnet build "$1/bench/Fitten.Benchmarks.Load/Fitten.Benchmarks.Load.csproj" -c Release -nologo -v quiet >&2
+}
+echo "Building $BASE and $(git rev-parse --short HEAD) (Release)..." >&2
+build "$base_dir/tree"
+build .
+
+declare -A TREE=([base]="$base_dir/tree" [head]=".")
+declare -A PORT=([base]=5321 [head]=5331)
+SERVERS=""
+LIMIT=$((ROUNDS * 4 * (DURATION + WARMUP + 30) + 120))
+for version in base head; do
+  port=${PORT[$version]}
+  timeout "$LIMIT" dotnet "${TREE[$version]}/bench/Fitten.Benchmarks.Server/bin/Release/net10.0/Fitten.Benchmarks.Server.dll" \
+    --fitten-port "$port" --grpc-port $((port + 1)) --stats-port $((port + 2)) >"$OUT/server-$version.log" 2>&1 &
+  SERVERS="$SERVERS $!"
+  for _ in $(seq 1 300); do grep -q '^ready' "$OUT/server-$version.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q '^ready' "$OUT/server-$version.log" || { cat "$OUT/server-$version.log" >&2; exit 1; }
+done
+
+for round in $(seq 1 "$ROUNDS"); do
+  if ((round % 2)); then order="base head"; else order="head base"; fi
+  for callers in 1 64; do
+    for version in $order; do
+      port=${PORT[$version]}
+      echo "--- round $round/$ROUNDS: $version, $callers caller(s)" >&2
+      timeout $((DURATION + WARMUP + 60)) dotnet "${TREE[$version]}/bench/Fitten.Benchmarks.Load/bin/Release/net10.0/Fitten.Benchmarks.Load.dll" \
+        --target fitten --port "$port" --stats-port $((port + 2)) --concurrency "$callers" --duration "$DURATION" --warmup "$WARMUP" \
+        | tee "$OUT/round$round-$version-c$callers.txt" >&2
+      grep '^RESULT ' "$OUT/round$round-$version-c$callers.txt" | sed "s/^RESULT /version=$version round=$round /" >>"$OUT/results.txt"
+    done
+  done
+done
+
+echo
+echo "Fitten RPC echo, $BASE (base) vs $(git rev-parse --short HEAD) (head): median of $ROUNDS rounds, ${DURATION} s measured after ${WARMUP} s warm-up"
+echo
+echo "| callers | base calls/s | head calls/s | head/base (each round) | base p50 µs | head p50 µs | base B/call client/server | head B/call client/server |"
+echo "|---:|---:|---:|---|---:|---:|---|---|"
+for callers in 1 64; do
+  awk -v c="$callers" '
+    { delete v; for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      if (v["concurrency"] != c) next
+      t = v["version"]; r = v["round"]; n[t]++
+      rps[t, n[t]] = v["calls_per_s"]; p50[t, n[t]] = v["p50_us"]
+      cb[t, n[t]] = v["client_bytes"] - v["message_bytes"]; sb[t, n[t]] = v["server_bytes"] - v["message_bytes"]; byround[t, r] = v["calls_per_s"] }
+    function med(a, t, m,   i, j, x, tmp) { for (i = 1; i <= m; i++) x[i] = a[t, i]; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (x[j] < x[i]) { tmp = x[i]; x[i] = x[j]; x[j] = tmp }; return x[int((m + 1) / 2)] }
+    END {
+      m = n["head"]; rounds = ""
+      for (r = 1; r <= m; r++) rounds = rounds (r > 1 ? ", " : "") sprintf("%.3f", byround["head", r] / byround["base", r])
+      printf "| %d | %.0f | %.0f | %.3f× (%s) | %.1f | %.1f | %.0f / %.0f | %.0f / %.0f |\n", c, med(rps, "base", m), med(rps, "head", m), med(rps, "head", m) / med(rps, "base", m), rounds,
+        med(p50, "base", m), med(p50, "head", m), med(cb, "base", m), med(sb, "base", m), med(cb, "head", m), med(sb, "head", m) }
+  ' "$OUT/results.txt"
+done
