@@ -14,6 +14,12 @@ public sealed class FittenLimits
     /// </summary>
     public const int DefaultMaxFrameSize = 4 * 1024 * 1024;
 
+    // The ranges below are also the values a peer may advertise in its settings (SettingsFrame checks them).
+    internal const int MinFrameSize = 1024;
+    internal const int MinMetadataSize = 256;
+    internal const int MaxMetadataSizeCeiling = 1024 * 1024;
+    internal const int MaxConcurrentCallsCeiling = 1_000_000;
+
     private int _maxFrameSize = DefaultMaxFrameSize;
     private int _maxMetadataSize = 8 * 1024;
     private int _maxMetadataEntries = 64;
@@ -28,7 +34,7 @@ public sealed class FittenLimits
     public int MaxFrameSize
     {
         get => _maxFrameSize;
-        set => _maxFrameSize = InRange(value, 1024, MaxFrameSizeCeiling);
+        set => _maxFrameSize = InRange(value, MinFrameSize, MaxFrameSizeCeiling);
     }
 
     /// <summary>
@@ -38,7 +44,7 @@ public sealed class FittenLimits
     public int MaxMetadataSize
     {
         get => _maxMetadataSize;
-        set => _maxMetadataSize = InRange(value, 256, 1024 * 1024);
+        set => _maxMetadataSize = InRange(value, MinMetadataSize, MaxMetadataSizeCeiling);
     }
 
     /// <summary>Most metadata entries in one frame. Default: 64. Range 8 to 4096.</summary>
@@ -55,7 +61,7 @@ public sealed class FittenLimits
     public int MaxConcurrentCalls
     {
         get => _maxConcurrentCalls;
-        set => _maxConcurrentCalls = InRange(value, 1, 1_000_000);
+        set => _maxConcurrentCalls = InRange(value, 1, MaxConcurrentCallsCeiling);
     }
 
     /// <summary>
