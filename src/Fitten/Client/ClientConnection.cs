@@ -10,8 +10,9 @@ using Fitten.Telemetry;
 namespace Fitten.Client;
 
 /// <summary>
-/// One multiplexed client connection: a writer loop that coalesces queued frames into few socket sends, and a
-/// read loop that matches responses to calls by stream id. Many calls share it and are answered in any order.
+/// One multiplexed client connection: frames queued by callers are coalesced into few socket sends by whichever
+/// thread holds the send path (the caller itself when alone, else a pool work item; ClientConnection.Sending.cs),
+/// and a read loop matches responses to calls by stream id. Many calls share it and are answered in any order.
 /// </summary>
 internal sealed partial class ClientConnection
 {

@@ -1,12 +1,18 @@
 namespace Fitten.Protocol;
 
 /// <summary>
-/// Limits one side of a Fitten connection enforces on what it receives. Every value is checked when it is set,
-/// so a bad configuration fails at start-up, not on the first call. Defaults are documented in docs/protocol.md.
+/// Limits one side of a Fitten connection enforces on what it receives. The server enforces all of them. A client
+/// advertises <see cref="MaxFrameSize"/> and <see cref="MaxMetadataSize"/> in its settings, closes the connection on
+/// a response frame over <see cref="MaxFrameSize"/>, reads at most <see cref="MaxMetadataEntries"/> entries of a
+/// response's metadata, and does not use the rest. Every value is checked when it is set, so a bad configuration
+/// fails at start-up, not on the first call. Defaults and their reasons: docs/protocol.md §6.
 /// </summary>
 public sealed class FittenLimits
 {
-    /// <summary>The protocol's hard ceiling on a frame: 16 MiB, so a length never needs more than 24 bits in practice.</summary>
+    /// <summary>
+    /// The protocol's hard ceiling on a frame payload: 16 MiB (2²⁴ bytes), the largest <see cref="MaxFrameSize"/> a
+    /// side may set or a peer may advertise, so one frame never holds more than that in memory.
+    /// </summary>
     public const int MaxFrameSizeCeiling = 16 * 1024 * 1024;
 
     /// <summary>
@@ -66,7 +72,7 @@ public sealed class FittenLimits
 
     /// <summary>
     /// A connection with no call running and no frame received for this long is closed with a goaway.
-    /// Default: 2 minutes, just under Kestrel's keep-alive timeout of 130 s. Range 1 s to 1 day, or
+    /// Default: 2 minutes, just under Kestrel's keep-alive timeout of 130 s. Range 100 ms to 1 day, or
     /// <see cref="Timeout.InfiniteTimeSpan"/> to never close idle connections.
     /// </summary>
     public TimeSpan IdleTimeout

@@ -4,7 +4,7 @@ namespace Fitten.Protocol;
 
 /// <summary>
 /// The 10-byte header in front of every frame: payload length (u32), type (u8), flags (u8), stream id (u32),
-/// all big-endian (docs/protocol.md, "Frame header").
+/// all big-endian (docs/protocol.md §2).
 /// </summary>
 public readonly record struct FrameHeader(int Length, FrameType Type, FrameFlags Flags, uint StreamId)
 {

@@ -1,6 +1,6 @@
 namespace Fitten.Protocol;
 
-/// <summary>The kind of a Fitten frame (docs/protocol.md, "Frame kinds").</summary>
+/// <summary>The kind of a Fitten frame (docs/protocol.md §3).</summary>
 public enum FrameType : byte
 {
     /// <summary>Connection settings; stream 0. Each side's first frame.</summary>
