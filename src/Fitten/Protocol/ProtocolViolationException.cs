@@ -4,7 +4,7 @@ namespace Fitten.Protocol;
 /// The peer broke the wire protocol. The connection that saw it closes, the server after a goaway with
 /// <see cref="Code"/> (the client just closes); no other connection is affected.
 /// </summary>
-public sealed class ProtocolViolationException : Exception
+internal sealed class ProtocolViolationException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ProtocolViolationException(GoAwayCode code, string message)
