@@ -2,6 +2,7 @@ using System.Text;
 using dotnet_etcd;
 using Etcdserverpb;
 using Fitten.Discovery;
+using Fitten.Internal;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -101,8 +102,9 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
 
     /// <summary>
     /// Runs <paramref name="attempt"/> again and again until the registry is disposed, waiting a backoff after each
-    /// end (etcd unreachable, restarting, or closing the stream) that doubles up to 5 s and starts over whenever an
-    /// attempt calls its progress callback. The loops that keep leases and watches alive are built on it.
+    /// end (etcd unreachable, restarting, or closing the stream) that grows ×1.6 with jitter up to 5 s
+    /// (<see cref="Backoff"/>) and starts over whenever an attempt calls its progress callback. The loops that keep
+    /// leases and watches alive are built on it.
     /// The first failure in a row goes to <paramref name="unreachable"/> (a warning), the ones after it to a Debug log
     /// naming <paramref name="loop"/>, so an outage does not flood the log; the first progress after failures goes to
     /// <paramref name="recovered"/> with how many there were.
@@ -112,11 +114,11 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
     {
         await Task.Yield();
         var token = _disposed.Token;
-        var delay = _options.RetryDelay;
+        var backoff = new Backoff(_options.RetryDelay, MaxRetryDelay);
         int failures = 0;
         void Progress()
         {
-            delay = _options.RetryDelay;
+            backoff.Reset();
             if (failures != 0)
             {
                 recovered(failures);
@@ -126,6 +128,7 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
 
         while (!token.IsCancellationRequested)
         {
+            Exception? failure = null;
             try
             {
                 await attempt(Progress, token).ConfigureAwait(false);
@@ -137,14 +140,20 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
             }
             catch (Exception ex)
             {
-                // Unreachable or restarting: the next attempt comes after the backoff.
+                failure = ex;
+            }
+
+            // Unreachable, restarting or a closed stream: the next attempt comes after the backoff.
+            var delay = backoff.Next();
+            if (failure is not null)
+            {
                 if (++failures == 1)
                 {
-                    unreachable(ex, Describe(ex), delay.TotalSeconds);
+                    unreachable(failure, Describe(failure), delay.TotalSeconds);
                 }
                 else
                 {
-                    Log.StillUnreachable(_logger, _options.Endpoint, loop, Describe(ex), failures, delay.TotalSeconds);
+                    Log.StillUnreachable(_logger, _options.Endpoint, loop, Describe(failure), failures, delay.TotalSeconds);
                 }
             }
 
@@ -156,8 +165,6 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
             {
                 return;
             }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class EtcdRegistryOptions
     /// <summary>How long one request to etcd may take. Default: 5 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>First wait before retrying after etcd failed; doubles up to 5 s. Default: 100 ms.</summary>
+    /// <summary>First wait before retrying after etcd failed; grows ×1.6 with ±20% jitter up to 5 s. Default: 100 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Throws when any option is out of range.</summary>

@@ -10,7 +10,7 @@ namespace Fitten.AspNetCore.Server;
 internal sealed class MethodTable
 {
     // Method names are validated ASCII of at most 256 chars (MethodNames), so a longer name cannot match.
-    private const int MaxNameLength = 256;
+    private const int MaxNameLength = MethodNames.MaxFullNameLength;
 
     private readonly FrozenDictionary<string, ServerMethod> _methods;
     private readonly FrozenDictionary<string, ServerMethod>.AlternateLookup<ReadOnlySpan<char>> _lookup;

@@ -5,6 +5,7 @@ namespace Fitten.AspNetCore.Server;
 
 internal sealed partial class ServerConnection
 {
+    /// <summary>Log events of the RPC server: event ids 1–99 (the ranges are listed in docs/telemetry.md).</summary>
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "Connection {ConnectionId}: not a Fitten preface ({Bytes}); closing.", EventName = "BadPreface")]

@@ -6,7 +6,7 @@ internal sealed partial class ServerConnection
 {
     /// <summary>
     /// A frame waiting for the writer. Responses carry their pooled call; refusals and goaways carry a status or
-    /// code and a message, encoded by the writer.
+    /// code and a message, encoded by the writer. Why this is not one type with the client's: ClientConnection.Outbound.
     /// </summary>
     private readonly record struct Outbound(FrameType Type, FrameFlags Flags, uint StreamId, ServerCall? Call)
     {

@@ -145,15 +145,14 @@ internal sealed partial class ServerConnection
 
                 break;
             case FrameType.Settings:
-                if (header.StreamId != 0 || payload.Length % 6 != 0 || payload.Length > 6 * 32)
-                {
-                    throw new ProtocolViolationException(GoAwayCode.ProtocolError, "settings must be whole 6-byte entries (at most 32) on stream 0");
-                }
-
                 // The client's limits bound what we send; responses are checked against its max frame size there.
-                if ((header.Flags & FrameFlags.Ack) == 0)
+                if (SettingsFrame.Read(header, payload) is { } settings)
                 {
-                    ApplyPeerSettings(payload);
+                    if (settings.MaxFrameSize is { } maxFrameSize)
+                    {
+                        Volatile.Write(ref _peerMaxFrameSize, maxFrameSize);
+                    }
+
                     Enqueue(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null));
                 }
 
@@ -247,19 +246,6 @@ internal sealed partial class ServerConnection
             if (_active.TryGetValue(header.StreamId, out var call))
             {
                 call.Cancel(StatusCode.Cancelled);
-            }
-        }
-    }
-
-    private void ApplyPeerSettings(in ReadOnlySequence<byte> payload)
-    {
-        Span<byte> data = stackalloc byte[(int)payload.Length];
-        payload.CopyTo(data);
-        for (int i = 0; i < data.Length; i += 6)
-        {
-            if ((SettingId)BinaryPrimitives.ReadUInt16BigEndian(data[i..]) == SettingId.MaxFrameSize)
-            {
-                Volatile.Write(ref _peerMaxFrameSize, (int)Math.Clamp(BinaryPrimitives.ReadUInt32BigEndian(data[(i + 2)..]), 1024u, (uint)FittenLimits.MaxFrameSizeCeiling));
             }
         }
     }

@@ -170,20 +170,13 @@ internal sealed partial class ServerConnection
                 _output.Advance(FrameHeader.Size);
                 break;
             case FrameType.Settings:
-                var settings = _output.GetSpan(FrameHeader.Size + 18);
-                new FrameHeader(18, FrameType.Settings, FrameFlags.None, 0).Write(settings);
-                WriteSetting(settings[FrameHeader.Size..], SettingId.MaxFrameSize, (uint)_limits.MaxFrameSize);
-                WriteSetting(settings[(FrameHeader.Size + 6)..], SettingId.MaxConcurrentCalls, (uint)_limits.MaxConcurrentCalls);
-                WriteSetting(settings[(FrameHeader.Size + 12)..], SettingId.MaxMetadataSize, (uint)_limits.MaxMetadataSize);
-                _output.Advance(FrameHeader.Size + 18);
+                var local = SettingsFrame.ForServer(_limits);
+                var settings = _output.GetSpan(FrameHeader.Size + local.PayloadLength);
+                new FrameHeader(local.PayloadLength, FrameType.Settings, FrameFlags.None, 0).Write(settings);
+                local.WritePayload(settings[FrameHeader.Size..]);
+                _output.Advance(FrameHeader.Size + local.PayloadLength);
                 break;
         }
-    }
-
-    private static void WriteSetting(Span<byte> destination, SettingId id, uint value)
-    {
-        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)id);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[2..], value);
     }
 
     private void WriteResponse(ServerCall call)

@@ -10,12 +10,12 @@ internal sealed partial class ClientConnection
     /// <summary>The largest request frame payload the server takes (its settings; the documented default until they arrive).</summary>
     public int PeerMaxFrameSize => Volatile.Read(ref _peerMaxFrameSize);
 
-    private static int PayloadLength(in Outbound item) => item.Type switch
+    private int PayloadLength(in Outbound item) => item.Type switch
     {
         FrameType.Request => item.Call!.Request.WrittenCount,
         FrameType.Cancel => 4,
         FrameType.Ping => 8,
-        FrameType.Settings => (item.Flags & FrameFlags.Ack) != 0 ? 0 : 12,
+        FrameType.Settings => (item.Flags & FrameFlags.Ack) != 0 ? 0 : SettingsFrame.ForClient(_limits).PayloadLength,
         _ => 0,
     };
 
@@ -36,10 +36,7 @@ internal sealed partial class ClientConnection
                 BinaryPrimitives.WriteUInt64BigEndian(payload, item.Value);
                 break;
             case FrameType.Settings when length > 0:
-                BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)SettingId.MaxFrameSize);
-                BinaryPrimitives.WriteUInt32BigEndian(payload[2..], (uint)_limits.MaxFrameSize);
-                BinaryPrimitives.WriteUInt16BigEndian(payload[6..], (ushort)SettingId.MaxMetadataSize);
-                BinaryPrimitives.WriteUInt32BigEndian(payload[8..], (uint)_limits.MaxMetadataSize);
+                SettingsFrame.ForClient(_limits).WritePayload(payload);
                 break;
         }
 
@@ -181,36 +178,22 @@ internal sealed partial class ClientConnection
 
     private void OnSettings(in FrameHeader header, in ReadOnlySequence<byte> payload)
     {
-        if ((header.Flags & FrameFlags.Ack) != 0)
+        if (SettingsFrame.Read(header, payload) is not { } settings)
         {
             return;
         }
 
-        if (payload.Length % 6 != 0 || payload.Length > 6 * 32)
+        if (settings.MaxConcurrentCalls is { } maxConcurrentCalls)
         {
-            throw new ProtocolViolationException(GoAwayCode.ProtocolError, "settings payload must be whole 6-byte entries, at most 32");
+            lock (_lock)
+            {
+                _peerMaxConcurrentCalls = maxConcurrentCalls;
+            }
         }
 
-        Span<byte> data = stackalloc byte[(int)payload.Length];
-        payload.CopyTo(data);
-        for (int i = 0; i < data.Length; i += 6)
+        if (settings.MaxFrameSize is { } maxFrameSize)
         {
-            var id = (SettingId)BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-            uint value = BinaryPrimitives.ReadUInt32BigEndian(data[(i + 2)..]);
-            int clamped = (int)Math.Min(value, int.MaxValue);
-            switch (id)
-            {
-                case SettingId.MaxConcurrentCalls:
-                    lock (_lock)
-                    {
-                        _peerMaxConcurrentCalls = Math.Max(1, clamped);
-                    }
-
-                    break;
-                case SettingId.MaxFrameSize:
-                    Volatile.Write(ref _peerMaxFrameSize, clamped);
-                    break;
-            }
+            Volatile.Write(ref _peerMaxFrameSize, maxFrameSize);
         }
 
         Post(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null, 0));

@@ -1,4 +1,5 @@
 using System.Net;
+using Fitten.Internal;
 
 namespace Fitten.Client;
 
@@ -18,7 +19,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _disposed = new();
     private int _next;
-    private int _failures;
+    private Backoff _backoff;
     private long _retryAtTicks;
     private string? _lastError;
 
@@ -26,6 +27,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
     {
         _endPoint = endPoint;
         _options = options;
+        _backoff = new Backoff(options.InitialReconnectBackoff, options.MaxReconnectBackoff);
         _slots = new ClientConnection?[options.ConnectionsPerEndpoint];
         _connecting = new Task<ClientConnection>?[options.ConnectionsPerEndpoint];
     }
@@ -194,7 +196,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
                 previous = _slots[index];
                 _slots[index] = connection;
                 _connecting[index] = null;
-                _failures = 0;
+                _backoff.Reset();
                 _retryAtTicks = 0;
             }
 
@@ -212,21 +214,12 @@ internal sealed class ConnectionPool : IAsyncDisposable
             lock (_lock)
             {
                 _connecting[index] = null;
-                _failures++;
                 _lastError = ex.Message;
-                _retryAtTicks = Environment.TickCount64 + (long)NextBackoff(_failures).TotalMilliseconds;
+                _retryAtTicks = Environment.TickCount64 + (long)_backoff.Next().TotalMilliseconds;
             }
 
             throw;
         }
-    }
-
-    /// <summary>gRPC's connection backoff: initial × 1.6^(failures−1), capped, with ±20% jitter.</summary>
-    private TimeSpan NextBackoff(int failures)
-    {
-        double ms = _options.InitialReconnectBackoff.TotalMilliseconds * Math.Pow(1.6, Math.Min(failures - 1, 30));
-        ms = Math.Min(ms, _options.MaxReconnectBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ms * (0.8 + (Random.Shared.NextDouble() * 0.4)));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,13 +1,14 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Fitten.Discovery;
+using Fitten.Internal;
 using Fitten.LoadBalancing;
 
 namespace Fitten.Client;
 
 public sealed partial class ServiceChannel
 {
-    /// <summary>Wait before watching again after the registry failed; doubles up to the maximum.</summary>
+    /// <summary>Wait before watching again after the watch ended or failed; grows ×1.6 (jittered) up to the maximum.</summary>
     private static readonly TimeSpan MinRewatchDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRewatchDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan WatchStopTimeout = TimeSpan.FromSeconds(5);
@@ -83,16 +84,17 @@ public sealed partial class ServiceChannel
     {
         // Leave the constructor before enumerating: a watcher may yield synchronously.
         await Task.Yield();
-        var delay = MinRewatchDelay;
+        var backoff = new Backoff(MinRewatchDelay, MaxRewatchDelay);
         int failures = 0;
         while (!_disposed.IsCancellationRequested)
         {
+            Exception? failure = null;
             try
             {
                 await foreach (var set in watcher.WatchAsync(Service, _disposed.Token).ConfigureAwait(false))
                 {
                     Apply(set);
-                    delay = MinRewatchDelay;
+                    backoff.Reset();
                     if (failures != 0)
                     {
                         Log.RegistryReachable(_logger, Service, failures, set.Instances.Length);
@@ -107,21 +109,27 @@ public sealed partial class ServiceChannel
             }
             catch (Exception ex)
             {
-                // The registry is unreachable: keep calling the last known instances and try again later. Said
-                // once as a warning; the retries that follow are Debug, so an outage does not flood the log.
-                if (++failures == 1)
-                {
-                    Log.RegistryUnreachable(_logger, ex, Service, ex.Message, Endpoints.Length, delay.TotalSeconds);
-                }
-                else
-                {
-                    Log.RegistryStillUnreachable(_logger, Service, ex.Message, failures, delay.TotalSeconds);
-                }
+                failure = ex;
             }
 
             if (_disposed.IsCancellationRequested)
             {
                 return;
+            }
+
+            var delay = backoff.Next();
+            if (failure is not null)
+            {
+                // The registry is unreachable: keep calling the last known instances and try again later. Said
+                // once as a warning; the retries that follow are Debug, so an outage does not flood the log.
+                if (++failures == 1)
+                {
+                    Log.RegistryUnreachable(_logger, failure, Service, failure.Message, Endpoints.Length, delay.TotalSeconds);
+                }
+                else
+                {
+                    Log.RegistryStillUnreachable(_logger, Service, failure.Message, failures, delay.TotalSeconds);
+                }
             }
 
             try
@@ -132,8 +140,6 @@ public sealed partial class ServiceChannel
             {
                 return;
             }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRewatchDelay.Ticks));
         }
     }
 

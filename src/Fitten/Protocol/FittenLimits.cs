@@ -1,18 +1,30 @@
 namespace Fitten.Protocol;
 
 /// <summary>
-/// Limits one side of a Fitten connection enforces on what it receives. Every value is checked when it is set,
-/// so a bad configuration fails at start-up, not on the first call. Defaults are documented in docs/protocol.md.
+/// Limits one side of a Fitten connection enforces on what it receives. The server enforces all of them. A client
+/// advertises <see cref="MaxFrameSize"/> and <see cref="MaxMetadataSize"/> in its settings, closes the connection on
+/// a response frame over <see cref="MaxFrameSize"/>, reads at most <see cref="MaxMetadataEntries"/> entries of a
+/// response's metadata, and does not use the rest. Every value is checked when it is set, so a bad configuration
+/// fails at start-up, not on the first call. Defaults and their reasons: docs/protocol.md §6.
 /// </summary>
 public sealed class FittenLimits
 {
-    /// <summary>The protocol's hard ceiling on a frame: 16 MiB, so a length never needs more than 24 bits in practice.</summary>
+    /// <summary>
+    /// The protocol's hard ceiling on a frame payload: 16 MiB (2²⁴ bytes), the largest <see cref="MaxFrameSize"/> a
+    /// side may set or a peer may advertise, so one frame never holds more than that in memory.
+    /// </summary>
     public const int MaxFrameSizeCeiling = 16 * 1024 * 1024;
 
     /// <summary>
     /// The default of <see cref="MaxFrameSize"/>, and what a side assumes of its peer until the peer's settings arrive.
     /// </summary>
     public const int DefaultMaxFrameSize = 4 * 1024 * 1024;
+
+    // The ranges below are also the values a peer may advertise in its settings (SettingsFrame checks them).
+    internal const int MinFrameSize = 1024;
+    internal const int MinMetadataSize = 256;
+    internal const int MaxMetadataSizeCeiling = 1024 * 1024;
+    internal const int MaxConcurrentCallsCeiling = 1_000_000;
 
     private int _maxFrameSize = DefaultMaxFrameSize;
     private int _maxMetadataSize = 8 * 1024;
@@ -28,7 +40,7 @@ public sealed class FittenLimits
     public int MaxFrameSize
     {
         get => _maxFrameSize;
-        set => _maxFrameSize = InRange(value, 1024, MaxFrameSizeCeiling);
+        set => _maxFrameSize = InRange(value, MinFrameSize, MaxFrameSizeCeiling);
     }
 
     /// <summary>
@@ -38,7 +50,7 @@ public sealed class FittenLimits
     public int MaxMetadataSize
     {
         get => _maxMetadataSize;
-        set => _maxMetadataSize = InRange(value, 256, 1024 * 1024);
+        set => _maxMetadataSize = InRange(value, MinMetadataSize, MaxMetadataSizeCeiling);
     }
 
     /// <summary>Most metadata entries in one frame. Default: 64. Range 8 to 4096.</summary>
@@ -55,12 +67,12 @@ public sealed class FittenLimits
     public int MaxConcurrentCalls
     {
         get => _maxConcurrentCalls;
-        set => _maxConcurrentCalls = InRange(value, 1, 1_000_000);
+        set => _maxConcurrentCalls = InRange(value, 1, MaxConcurrentCallsCeiling);
     }
 
     /// <summary>
     /// A connection with no call running and no frame received for this long is closed with a goaway.
-    /// Default: 2 minutes, just under Kestrel's keep-alive timeout of 130 s. Range 1 s to 1 day, or
+    /// Default: 2 minutes, just under Kestrel's keep-alive timeout of 130 s. Range 100 ms to 1 day, or
     /// <see cref="Timeout.InfiniteTimeSpan"/> to never close idle connections.
     /// </summary>
     public TimeSpan IdleTimeout

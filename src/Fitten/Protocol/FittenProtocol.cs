@@ -1,7 +1,7 @@
 namespace Fitten.Protocol;
 
 /// <summary>Constants of the Fitten wire protocol (docs/protocol.md).</summary>
-public static class FittenProtocol
+internal static class FittenProtocol
 {
     /// <summary>The protocol version this build speaks.</summary>
     public const byte Version = 1;

@@ -2,7 +2,7 @@ namespace Fitten.Protocol;
 
 /// <summary>Per-frame flag bits. Their meaning depends on the frame type (docs/protocol.md).</summary>
 [Flags]
-public enum FrameFlags : byte
+internal enum FrameFlags : byte
 {
     /// <summary>No flag.</summary>
     None = 0,

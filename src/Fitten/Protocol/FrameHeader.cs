@@ -4,9 +4,9 @@ namespace Fitten.Protocol;
 
 /// <summary>
 /// The 10-byte header in front of every frame: payload length (u32), type (u8), flags (u8), stream id (u32),
-/// all big-endian (docs/protocol.md, "Frame header").
+/// all big-endian (docs/protocol.md §2).
 /// </summary>
-public readonly record struct FrameHeader(int Length, FrameType Type, FrameFlags Flags, uint StreamId)
+internal readonly record struct FrameHeader(int Length, FrameType Type, FrameFlags Flags, uint StreamId)
 {
     /// <summary>The header's size on the wire.</summary>
     public const int Size = 10;

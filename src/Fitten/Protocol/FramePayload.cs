@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Fitten.Protocol;
 
-/// <summary>Request and response frame payloads: u32 metadata length, metadata block, message (docs/protocol.md).</summary>
+/// <summary>Request and response frame payloads: u32 metadata length, metadata block, message (docs/protocol.md §3.2).</summary>
 internal static class FramePayload
 {
     public const int MetadataLengthSize = 4;

@@ -1,7 +1,7 @@
 namespace Fitten.Protocol;
 
-/// <summary>The kind of a Fitten frame (docs/protocol.md, "Frame kinds").</summary>
-public enum FrameType : byte
+/// <summary>The kind of a Fitten frame (docs/protocol.md §3).</summary>
+internal enum FrameType : byte
 {
     /// <summary>Connection settings; stream 0. Each side's first frame.</summary>
     Settings = 0x0,

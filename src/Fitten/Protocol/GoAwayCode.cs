@@ -1,7 +1,7 @@
 namespace Fitten.Protocol;
 
 /// <summary>Why a connection is being closed, carried in a goaway frame.</summary>
-public enum GoAwayCode : uint
+internal enum GoAwayCode : uint
 {
     /// <summary>Graceful shutdown: in-flight calls up to the named stream finish.</summary>
     NoError = 0,

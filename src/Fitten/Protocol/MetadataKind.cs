@@ -1,7 +1,7 @@
 namespace Fitten.Protocol;
 
 /// <summary>
-/// The kind byte in front of each metadata entry (docs/protocol.md, "Metadata block"). Kinds below 0x80 are
+/// The kind byte in front of each metadata entry (docs/protocol.md §4). Kinds below 0x80 are
 /// defined by the protocol version and an unknown one is a protocol error; kinds from 0x80 up are extensions
 /// whose value is one string, and a receiver that does not know one skips it.
 /// </summary>

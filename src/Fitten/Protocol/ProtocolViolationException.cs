@@ -1,10 +1,10 @@
 namespace Fitten.Protocol;
 
 /// <summary>
-/// The peer broke the wire protocol. The connection that saw it sends a goaway with <see cref="Code"/> and closes;
-/// no other connection is affected.
+/// The peer broke the wire protocol. The connection that saw it closes, the server after a goaway with
+/// <see cref="Code"/> (the client just closes); no other connection is affected.
 /// </summary>
-public sealed class ProtocolViolationException : Exception
+internal sealed class ProtocolViolationException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ProtocolViolationException(GoAwayCode code, string message)

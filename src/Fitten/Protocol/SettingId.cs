@@ -1,7 +1,7 @@
 namespace Fitten.Protocol;
 
 /// <summary>Identifiers of the values a settings frame carries (u16 id, u32 value pairs).</summary>
-public enum SettingId : ushort
+internal enum SettingId : ushort
 {
     /// <summary>The largest frame payload the sender accepts.</summary>
     MaxFrameSize = 1,

@@ -38,6 +38,12 @@ internal static class Varint
         for (int i = 0; i < source.Length && i < MaxLength64; i++)
         {
             byte b = source[i];
+            if (i == MaxLength64 - 1 && b > 1)
+            {
+                // The tenth byte holds bit 63 only; anything more is a value past 64 bits, not a wrapped one.
+                break;
+            }
+
             value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {

@@ -10,7 +10,7 @@ namespace Fitten.AspNetCore.Tests.Infrastructure;
 /// A hand-driven Fitten connection over a real socket: writes exactly the bytes a test wants (good or bad) and
 /// reads frames back, so tests can check the server's answer to each kind of misbehaviour.
 /// </summary>
-public sealed class RawFittenConnection : IAsyncDisposable
+internal sealed class RawFittenConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly List<byte> _received = [];
@@ -186,7 +186,7 @@ public sealed class RawFittenConnection : IAsyncDisposable
 }
 
 /// <summary>A frame read by <see cref="RawFittenConnection"/>, with helpers to decode what tests check.</summary>
-public sealed record ReceivedFrame(FrameHeader Header, byte[] Payload)
+internal sealed record ReceivedFrame(FrameHeader Header, byte[] Payload)
 {
     /// <summary>For a response: the status code (OK when absent) and message.</summary>
     public (StatusCode Code, string Message) ReadStatus()

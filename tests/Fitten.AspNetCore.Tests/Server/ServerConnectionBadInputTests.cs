@@ -191,6 +191,9 @@ public class ServerConnectionBadInputTests
     [InlineData("ping-on-stream")]
     [InlineData("settings-partial-entry")]
     [InlineData("settings-on-stream")]
+    [InlineData("settings-ack-with-payload")]
+    [InlineData("settings-frame-size-below-minimum")]
+    [InlineData("settings-no-concurrent-calls")]
     [InlineData("cancel-short")]
     public async Task Frame_ControlFrameMalformed_GoAwayProtocolErrorThenClose(string malformation)
     {
@@ -200,11 +203,38 @@ public class ServerConnectionBadInputTests
             "ping-on-stream" => RawFittenConnection.Frame(FrameType.Ping, FrameFlags.None, 1, new byte[8]),
             "settings-partial-entry" => RawFittenConnection.Frame(FrameType.Settings, FrameFlags.None, 0, new byte[7]),
             "settings-on-stream" => RawFittenConnection.Frame(FrameType.Settings, FrameFlags.None, 3, new byte[6]),
+            "settings-ack-with-payload" => RawFittenConnection.Frame(FrameType.Settings, FrameFlags.Ack, 0, new byte[6]),
+            "settings-frame-size-below-minimum" => RawFittenConnection.Frame(FrameType.Settings, FrameFlags.None, 0, [0, 1, 0, 0, 0x03, 0xFF]),
+            "settings-no-concurrent-calls" => RawFittenConnection.Frame(FrameType.Settings, FrameFlags.None, 0, [0, 2, 0, 0, 0, 0]),
             "cancel-short" => RawFittenConnection.Frame(FrameType.Cancel, FrameFlags.None, 1, new byte[3]),
             _ => throw new ArgumentOutOfRangeException(nameof(malformation)),
         };
 
         await AssertSendingClosesWithAsync(frame, GoAwayCode.ProtocolError);
+    }
+
+    [Fact]
+    public async Task Settings_UnknownId_IgnoredAckedAndConnectionStaysUsable()
+    {
+        await BadInputAsync(async server =>
+        {
+            await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint);
+
+            // Id 99 (unknown, any value), then MAX_FRAME_SIZE 1 MiB.
+            await raw.SendFrameAsync(FrameType.Settings, FrameFlags.None, 0, [0, 99, 0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 0, 0x10, 0, 0]);
+
+            ReceivedFrame? frame;
+            do
+            {
+                frame = await raw.ReadFrameAsync(FrameType.Settings, Answer);
+            }
+            while (frame is { Header.Flags: FrameFlags.None });
+
+            Assert.NotNull(frame);
+            Assert.Equal(FrameFlags.Ack, frame.Header.Flags);
+            Assert.Empty(frame.Payload);
+            await AssertEchoAsync(raw, 1);
+        });
     }
 
     [Theory]

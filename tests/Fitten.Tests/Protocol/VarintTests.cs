@@ -34,4 +34,15 @@ public class VarintTests
     [Fact]
     public void TryRead_LongerThanTenBytes_ReturnsZero()
         => Assert.Equal(0, Varint.TryRead(Enumerable.Repeat((byte)0xFF, 11).ToArray(), out _));
+
+    [Theory]
+    [InlineData((byte)0x02)] // bit 64
+    [InlineData((byte)0x7F)]
+    public void TryRead_TenthByteCarriesBitsPast64_ReturnsZero(byte last)
+    {
+        byte[] tenBytes = [.. Enumerable.Repeat((byte)0xFF, 9), last];
+
+        Assert.Equal(0, Varint.TryRead(tenBytes, out ulong value));
+        Assert.Equal(0UL, value);
+    }
 }
