@@ -153,6 +153,11 @@ internal sealed partial class ServerConnection
                         Volatile.Write(ref _peerMaxFrameSize, maxFrameSize);
                     }
 
+                    if (settings.MaxMetadataSize is { } maxMetadataSize)
+                    {
+                        Volatile.Write(ref _peerMaxMetadataSize, maxMetadataSize);
+                    }
+
                     Enqueue(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null));
                 }
 

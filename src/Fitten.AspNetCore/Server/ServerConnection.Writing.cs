@@ -183,9 +183,11 @@ internal sealed partial class ServerConnection
     {
         var headers = call.ResponseMetadata;
         int headersSize = HeadersSize(headers);
-        if (headersSize > _limits.MaxMetadataSize)
+        // The client's advertised limit, less room for a status entry and its message.
+        int room = Volatile.Read(ref _peerMaxMetadataSize) - (2 + Varint.MaxLength64 + 2 + MaxStatusMessageBytes);
+        if (headersSize > 0 && headersSize > room)
         {
-            WriteStatusOnly(call.StreamId, FrameFlags.EndStream, StatusCode.Internal, $"The response metadata of {call.Method} ({headersSize} bytes) exceeds the limit of {_limits.MaxMetadataSize} bytes.");
+            WriteStatusOnly(call.StreamId, FrameFlags.EndStream, StatusCode.Internal, $"The response metadata of {call.Method} ({headersSize} bytes) exceeds what the client takes ({room} bytes).");
             return;
         }
 

@@ -37,6 +37,9 @@ internal sealed partial class ServerConnection
     // Until the client's settings arrive, assume the protocol's default maximum frame size.
     private int _peerMaxFrameSize = FittenLimits.DefaultMaxFrameSize;
 
+    /// <summary>The largest response metadata block the client takes (its settings; the documented default until they arrive).</summary>
+    private int _peerMaxMetadataSize = FittenLimits.DefaultMaxMetadataSize;
+
     public ServerConnection(ConnectionContext context, MethodTable methods, FittenServerOptions options, ILogger logger)
     {
         _context = context;

@@ -19,7 +19,7 @@ internal sealed partial class ClientConnection
 
     private readonly Socket _socket;
     private readonly PipeReader _input;
-    private readonly FittenLimits _limits;
+    private readonly ClientLimits _limits;
     private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<uint, ClientCall> _pending = [];
     private readonly Lock _lock = new();
@@ -32,7 +32,7 @@ internal sealed partial class ClientConnection
     // Until the server's settings arrive, assume the protocol's default maximum frame size (docs/protocol.md §6).
     private int _peerMaxFrameSize = FittenLimits.DefaultMaxFrameSize;
 
-    private ClientConnection(Socket socket, EndPoint endPoint, FittenLimits limits)
+    private ClientConnection(Socket socket, EndPoint endPoint, ClientLimits limits)
     {
         _socket = socket;
         _limits = limits;

@@ -55,8 +55,8 @@ public sealed class FittenChannelOptions
     /// </summary>
     public IList<Pipeline.ClientInterceptor> Interceptors { get; } = [];
 
-    /// <summary>Limits on what the channel accepts from servers (frame and metadata sizes).</summary>
-    public FittenLimits Limits { get; } = new();
+    /// <summary>Limits on what the channel accepts from servers (frame size, metadata entries).</summary>
+    public ClientLimits Limits { get; } = new();
 
     /// <summary>Throws when any option is out of range; the channel calls this on creation.</summary>
     public void Validate()

@@ -20,6 +20,9 @@ public sealed class FittenLimits
     /// </summary>
     public const int DefaultMaxFrameSize = 4 * 1024 * 1024;
 
+    /// <summary>The default of <see cref="MaxMetadataSize"/>, and what a side assumes of its peer until the peer's settings arrive.</summary>
+    internal const int DefaultMaxMetadataSize = 8 * 1024;
+
     // The ranges below are also the values a peer may advertise in its settings (SettingsFrame checks them).
     internal const int MinFrameSize = 1024;
     internal const int MinMetadataSize = 256;
@@ -27,7 +30,7 @@ public sealed class FittenLimits
     internal const int MaxConcurrentCallsCeiling = 1_000_000;
 
     private int _maxFrameSize = DefaultMaxFrameSize;
-    private int _maxMetadataSize = 8 * 1024;
+    private int _maxMetadataSize = DefaultMaxMetadataSize;
     private int _maxMetadataEntries = 64;
     private int _maxConcurrentCalls = 1024;
     private TimeSpan _idleTimeout = TimeSpan.FromMinutes(2);

@@ -13,7 +13,7 @@ internal readonly record struct SettingsFrame(int? MaxFrameSize, int? MaxConcurr
     public const int MaxEntries = 32;
 
     /// <summary>What a client advertises: the limits on what it receives. Its concurrency is the server's to limit.</summary>
-    public static SettingsFrame ForClient(FittenLimits limits) => new(limits.MaxFrameSize, null, limits.MaxMetadataSize);
+    public static SettingsFrame ForClient(Client.ClientLimits limits) => new(limits.MaxFrameSize, null, limits.MaxMetadataSize);
 
     /// <summary>What a server advertises: its limits on what it receives, and how many calls it runs per connection.</summary>
     public static SettingsFrame ForServer(FittenLimits limits) => new(limits.MaxFrameSize, limits.MaxConcurrentCalls, limits.MaxMetadataSize);

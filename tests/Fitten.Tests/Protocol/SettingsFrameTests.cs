@@ -21,7 +21,7 @@ public class SettingsFrameTests
     [Fact]
     public void ForClient_CarriesFrameAndMetadataSizeOnly_AsDocumented()
     {
-        var payload = Encode(SettingsFrame.ForClient(new FittenLimits()));
+        var payload = Encode(SettingsFrame.ForClient(new Fitten.Client.ClientLimits()));
 
         // docs/protocol.md §9: MAX_FRAME_SIZE 4 MiB, MAX_METADATA_SIZE 8 KiB.
         Assert.Equal(Convert.FromHexString("000100400000" + "000300002000"), payload);
