@@ -111,11 +111,11 @@ public static class FittenDiscoveryBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         builder.AddInProcessRegistry();
 
-        // Configured and validated here, so a bad option fails while the host is being built, not on a first call.
-        var options = new ServiceChannelOptions();
-        configure?.Invoke(options);
-        options.Validate();
-        builder.Services.AddKeyedSingleton(service, (sp, _) => new ServiceChannel(service, sp.GetRequiredService<IServiceWatcher>(), options, sp.GetService<ILoggerFactory>()));
+        // Options named after the service: Fitten:Clients:{service} from configuration, then the code's callback;
+        // validated when the host starts, with messages naming the configuration key.
+        builder.Services.AddOptions<ServiceChannelOptions>(service).Configure(o => configure?.Invoke(o)).ValidateOnStart();
+        builder.Services.AddKeyedSingleton(service, (sp, _) => new ServiceChannel(
+            service, sp.GetRequiredService<IServiceWatcher>(), sp.GetRequiredService<IOptionsMonitor<ServiceChannelOptions>>().Get(service), sp.GetService<ILoggerFactory>()));
         builder.Services.AddKeyedSingleton<ICallInvoker>(service, static (sp, key) => sp.GetRequiredKeyedService<ServiceChannel>(key));
         return builder;
     }

@@ -3,6 +3,7 @@ using Fitten.AspNetCore.Discovery;
 using Fitten.AspNetCore.Server;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,13 @@ public static class FittenServiceCollectionExtensions
     public static IFittenBuilder AddFitten(this IServiceCollection services, Action<FittenServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+
+        // Configuration first (Fitten:Server, Fitten:Clients:{service}), then the code's callbacks: code wins.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FittenServerOptions>, FittenOptionsSetup>(static sp => new FittenOptionsSetup(sp.GetService<IConfiguration>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Fitten.Client.FittenChannelOptions>, FittenOptionsSetup>(static sp => new FittenOptionsSetup(sp.GetService<IConfiguration>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Fitten.Client.ServiceChannelOptions>, FittenOptionsSetup>(static sp => new FittenOptionsSetup(sp.GetService<IConfiguration>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Fitten.Client.FittenChannelOptions>, OptionsProblems>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Fitten.Client.ServiceChannelOptions>, OptionsProblems>());
         var options = services.AddOptions<FittenServerOptions>();
         if (configure is not null)
         {
@@ -70,7 +78,9 @@ public static class FittenServiceCollectionExtensions
 
     /// <summary>
     /// Registers <typeparamref name="TContract"/> as an injectable client of the service at <paramref name="address"/>
-    /// ("host:port"), over one shared <see cref="Fitten.Client.FittenChannel"/>.
+    /// ("host:port"), over one shared <see cref="Fitten.Client.FittenChannel"/>. Its options (named after the service)
+    /// come from <c>Fitten:Clients:{service}</c> in configuration, then <paramref name="configure"/>; they are
+    /// validated when the host starts.
     /// </summary>
     public static IFittenBuilder AddClient<TContract>(this IFittenBuilder builder, string address, Action<Fitten.Client.FittenChannelOptions>? configure = null)
         where TContract : class
@@ -78,11 +88,10 @@ public static class FittenServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
         var contract = FittenContracts.Get<TContract>();
-        var options = new Fitten.Client.FittenChannelOptions();
-        configure?.Invoke(options);
-        options.Validate();
+        string name = contract.ServiceName;
         var endPoint = Fitten.Client.FittenAddress.Parse(address);
-        builder.Services.AddKeyedSingleton(contract.ServiceName, (_, _) => new Fitten.Client.FittenChannel(endPoint, options));
+        builder.Services.AddOptions<Fitten.Client.FittenChannelOptions>(name).Configure(o => configure?.Invoke(o)).ValidateOnStart();
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new Fitten.Client.FittenChannel(endPoint, sp.GetRequiredService<IOptionsMonitor<Fitten.Client.FittenChannelOptions>>().Get(name)));
         builder.Services.AddSingleton(sp => (TContract)contract.CreateClient(sp.GetRequiredKeyedService<Fitten.Client.FittenChannel>(contract.ServiceName)));
         return builder;
     }

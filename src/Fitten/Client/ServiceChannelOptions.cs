@@ -62,8 +62,27 @@ public sealed class ServiceChannelOptions
             throw new ArgumentException("HashKeyHeader must not be empty; use null for none.", nameof(HashKeyHeader));
         }
 
-        Channel.Validate();
-        OutlierDetection.Validate();
+        Nested(nameof(Channel), Channel.Validate);
+        Nested(nameof(OutlierDetection), OutlierDetection.Validate);
+    }
+
+    /// <summary>Runs a nested options object's checks; a complaint names its key under this one ("Channel:DefaultTimeout").</summary>
+    private static void Nested(string name, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new ArgumentOutOfRangeException(name + ":" + ex.ParamName, ex.ActualValue, Message(ex));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(Message(ex), name + ":" + ex.ParamName, ex);
+        }
+
+        static string Message(ArgumentException ex) => ex.Message.Split(" (Parameter '")[0];
     }
 
     internal ILoadBalancingPolicy ResolvePolicy()

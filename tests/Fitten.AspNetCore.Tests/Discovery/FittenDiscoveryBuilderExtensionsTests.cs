@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Fitten.AspNetCore.Tests.Discovery;
 
@@ -71,10 +72,17 @@ public class FittenDiscoveryBuilderExtensionsTests
     }
 
     [Fact]
-    public void AddServiceClient_InvalidOptions_ThrowsAtRegistration()
+    public async Task AddServiceClient_InvalidOptions_StartFailsNamingTheKey()
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddFitten().AddServiceClient("s", o => o.LoadBalancingPolicy = "Fastest");
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using var app = builder.Build();
 
-        Assert.Throws<ArgumentException>(() => builder.Services.AddFitten().AddServiceClient("s", o => o.LoadBalancingPolicy = "Fastest"));
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Fitten:Clients:s:LoadBalancingPolicy", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Unknown load-balancing policy 'Fastest'", ex.Message, StringComparison.Ordinal);
     }
 }
