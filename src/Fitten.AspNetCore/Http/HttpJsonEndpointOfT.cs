@@ -155,6 +155,7 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
             return ProblemResponse.WriteAsync(context, StatusCode.InvalidArgument, error!, _method.FullName);
         }
 
+        call.ResponseMarshaller = _response;
         ValueTask<CallOutcome<TResponse>> pending;
         var previous = ServerCallContext.Current;
         ServerCallContext.SetCurrent(call);
@@ -168,11 +169,21 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
             ServerCallContext.SetCurrent(previous);
         }
 
-        return pending.IsCompletedSuccessfully ? Write(context, pending.Result, call) : AwaitAsync(context, pending, call);
+        if (pending.IsCompletedSuccessfully)
+        {
+            call.End();
+            return Write(context, pending.Result, call);
+        }
+
+        return AwaitAsync(context, pending, call);
     }
 
     private async Task AwaitAsync(HttpContext context, ValueTask<CallOutcome<TResponse>> pending, HttpServerCallContext call)
-        => await Write(context, await pending.ConfigureAwait(false), call).ConfigureAwait(false);
+    {
+        var outcome = await pending.ConfigureAwait(false);
+        call.End();
+        await Write(context, outcome, call).ConfigureAwait(false);
+    }
 
     private Task Write(HttpContext context, in CallOutcome<TResponse> outcome, HttpServerCallContext call)
     {
@@ -194,23 +205,13 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
             return Task.CompletedTask;
         }
 
-        try
-        {
-            // Encoded into a per-thread buffer first so the response carries Content-Length (no chunked framing) and
-            // reaches Kestrel in one write.
-            var buffer = RentResponseBuffer();
-            _response.Serialize(outcome.Response!, buffer);
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = buffer.WrittenCount;
-            response.BodyWriter.Write(buffer.WrittenSpan);
-            ReturnResponseBuffer(buffer);
-            return Task.CompletedTask;
-        }
-        catch (Exception ex)
-        {
-            return Fail(context, ex, call);
-        }
+        // Encoded by the pipeline (ResponseEncodingStage) into the call's buffer: one write, with Content-Length.
+        var body = call.ResponseBody;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        response.BodyWriter.Write(body);
+        return Task.CompletedTask;
     }
 
     /// <summary>A failure outside the pipeline (decoding the request, encoding the response): the same mapping.</summary>

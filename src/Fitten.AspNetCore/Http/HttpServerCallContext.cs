@@ -36,20 +36,31 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     private readonly CancellationTokenSource? _deadline;
     private readonly DateTime _deadlineUtc = DateTime.MaxValue;
     private readonly long _deadlineTimestamp = long.MaxValue;
+
+    // Read once, here: an onward call may read them after the request ended and Kestrel reset its HttpContext.
+    private readonly CancellationToken _aborted;
+    private readonly CancellationToken _token;
     private Metadata? _headers;
+    private int _holds = 1;
+    private Fitten.Internal.PooledBufferWriter? _body;
+    private volatile bool _ended;
 
     private HttpServerCallContext(HttpContext http, string fullName, string service, string name, TimeSpan? timeout)
     {
         _http = http;
         (_fullName, _service, _name) = (fullName, service, name);
+        _aborted = http.RequestAborted;
+        _token = _aborted;
         if (timeout is { } t)
         {
             _deadlineUtc = DateTime.UtcNow + t;
             _deadlineTimestamp = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-            _deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            _deadline = CancellationTokenSource.CreateLinkedTokenSource(_aborted);
             _deadline.CancelAfter(t);
-            http.Response.RegisterForDispose(this);
+            _token = _deadline.Token;
         }
+
+        http.Response.RegisterForDispose(this);
     }
 
     public override string Method => _fullName;
@@ -64,10 +75,30 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
 
     public override DateTime Deadline => _deadlineUtc;
 
-    public override CancellationToken CancellationToken => _deadline?.Token ?? _http.RequestAborted;
+    public override CancellationToken CancellationToken => _token;
 
     /// <summary>Whether the call's own deadline (not the client going away) cancelled it.</summary>
-    public bool DeadlinePassed => _deadline is { IsCancellationRequested: true } && !_http.RequestAborted.IsCancellationRequested;
+    public bool DeadlinePassed => _deadline is { IsCancellationRequested: true } && !_aborted.IsCancellationRequested;
+
+    internal override bool IsActive => !_ended;
+
+    /// <summary>The pipeline has finished: the handler's flow, and work it left behind, no longer see this call as current.</summary>
+    public void End() => _ended = true;
+
+    /// <summary>An onward call keeps this context: copy the headers it will read while the request is still ours.</summary>
+    internal override void Retain()
+    {
+        _ = RequestHeaders;
+        Interlocked.Increment(ref _holds);
+    }
+
+    internal override void Release()
+    {
+        if (Interlocked.Decrement(ref _holds) == 0)
+        {
+            _deadline?.Dispose();
+        }
+    }
 
     /// <summary>Creates the context; null with <paramref name="error"/> set when the timeout header does not parse.</summary>
     public static HttpServerCallContext? Create<TRequest, TResponse>(HttpContext http, Method<TRequest, TResponse> method, out string? error)
@@ -107,7 +138,8 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
             scale = 1000;
         }
 
-        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount) || amount * scale is <= 0 or > 86_400_000)
+        // IsFinite: double.TryParse takes "NaN" and "Infinity" whatever the number styles.
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount) || !double.IsFinite(amount) || amount * scale is <= 0 or > 86_400_000)
         {
             return false;
         }
@@ -116,7 +148,36 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         return true;
     }
 
-    public void Dispose() => _deadline?.Dispose();
+    /// <summary>The response is over (ASP.NET Core disposes what the request registered); the deadline's timer goes once onward calls are done too.</summary>
+    public void Dispose()
+    {
+        End();
+        _body?.Release();
+        _body = null;
+        Release();
+    }
+
+    /// <summary>The <see cref="Marshaller{T}"/> that writes the response as JSON; set by the endpoint before the pipeline runs.</summary>
+    public object? ResponseMarshaller { get; set; }
+
+    /// <summary>The encoded response body (pooled; given back when the response is over).</summary>
+    public ReadOnlySpan<byte> ResponseBody => _body is null ? default : _body.WrittenSpan;
+
+    internal override Exception? EncodeResponse<TResponse>(TResponse response)
+    {
+        try
+        {
+            _body ??= new Fitten.Internal.PooledBufferWriter();
+            _body.Reset();
+            ((Marshaller<TResponse>)ResponseMarshaller!).Serialize(response, _body);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            _body?.Reset();
+            return ex;
+        }
+    }
 
     public override string? Peer => _http.Connection.RemoteIpAddress is { } address
         ? string.Create(CultureInfo.InvariantCulture, $"{address}:{_http.Connection.RemotePort}")

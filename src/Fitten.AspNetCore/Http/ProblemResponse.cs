@@ -1,3 +1,4 @@
+using System.Text;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -57,7 +58,11 @@ internal static class ProblemResponse
         return Task.CompletedTask;
     }
 
-    /// <summary>Response metadata of a call, as HTTP response headers.</summary>
+    /// <summary>
+    /// Response metadata of a call, as HTTP response headers. Metadata may hold any text; HTTP headers may not, so a
+    /// name or value with characters HTTP does not allow (non-ASCII, control characters, separators in a name) is
+    /// sent percent-encoded as UTF-8, as RFC 8187 does for parameter values, rather than dropped or refused.
+    /// </summary>
     public static void AddHeaders(HttpResponse response, Metadata? headers)
     {
         if (headers is null)
@@ -67,7 +72,44 @@ internal static class ProblemResponse
 
         foreach (var header in headers)
         {
-            response.Headers.Append(header.Key, header.Value);
+            response.Headers.Append(Escape(header.Key, TokenChars), Escape(header.Value, ValueChars));
         }
     }
+
+    private static string Escape(string text, System.Buffers.SearchValues<char> allowed)
+    {
+        if (text.Length > 0 && text.AsSpan().IndexOfAnyExcept(allowed) < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (allowed.Contains(c) && c != '%')
+            {
+                builder.Append(c);
+                continue;
+            }
+
+            // A surrogate pair is one character of UTF-8: encode both halves together.
+            int length = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+                ? Encoding.UTF8.GetBytes(text.AsSpan(i++, 2), utf8)
+                : Encoding.UTF8.GetBytes(text.AsSpan(i, 1), utf8);
+            foreach (byte b in utf8[..length])
+            {
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.Length == 0 ? "%20" : builder.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> TokenChars = System.Buffers.SearchValues.Create(
+        "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static readonly System.Buffers.SearchValues<char> ValueChars = System.Buffers.SearchValues.Create(
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\t");
 }

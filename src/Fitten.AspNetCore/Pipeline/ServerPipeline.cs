@@ -17,7 +17,7 @@ internal sealed partial class ServerPipeline
     public ServerPipeline(IOptions<FittenServerOptions> options, ILoggerFactory loggerFactory)
     {
         _logger = loggerFactory.CreateLogger(LogCategory);
-        _stages = Compose(options.Value.Interceptors);
+        _stages = Compose(options.Value.Interceptors, _logger);
     }
 
     /// <summary>The log category of handler failures.</summary>
@@ -31,15 +31,16 @@ internal sealed partial class ServerPipeline
     /// <list type="number">
     /// <item>telemetry: the server span (a child of the caller's) and <c>rpc.server.*</c> metrics see everything
     ///   below, refusals by later stages included;</item>
+    /// <item>response encoding: a response that cannot be encoded is the call's failure, seen by telemetry;</item>
     /// <item>(server governance and security add here: admission — rate, concurrency, shedding —, authentication
     ///   and authorization, deadline, fault injection)</item>
     /// <item>the user's interceptors, right before the handler;</item>
     /// <item>the handler, whose exceptions become outcomes in one place (<see cref="HandlerStage{TRequest, TResponse}"/>).</item>
     /// </list>
     /// </summary>
-    private static ServerInterceptor[] Compose(IEnumerable<ServerInterceptor> interceptors)
+    private static ServerInterceptor[] Compose(IEnumerable<ServerInterceptor> interceptors, ILogger logger)
     {
-        var stages = new List<ServerInterceptor> { ServerTelemetryStage.Instance };
+        var stages = new List<ServerInterceptor> { ServerTelemetryStage.Instance, new ResponseEncodingStage(logger) };
         foreach (var interceptor in interceptors)
         {
             stages.Add(interceptor ?? throw new InvalidOperationException("A server interceptor in FittenServerOptions.Interceptors is null."));

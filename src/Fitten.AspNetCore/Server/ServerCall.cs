@@ -31,6 +31,12 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
     private int _cancelReason;
     private Metadata? _outcomeHeaders;
 
+    /// <summary>Who still needs this call: the connection until its response is out, plus each onward call made from it.</summary>
+    private int _holds;
+
+    /// <summary>Set once the handler (the pipeline) has finished: <see cref="ServerCallContext.Current"/> reads null from then on.</summary>
+    private volatile bool _handlerDone;
+
     /// <summary>
     /// An execution context in which <see cref="ServerCallContext.Current"/> is this object, made on its first call
     /// and reused for every later one: setting an AsyncLocal per call would allocate a context each time.
@@ -68,7 +74,7 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
 
     internal override long DeadlineTimestamp => _deadlineTimestamp;
 
-    internal override bool IsActive => _method is not null;
+    internal override bool IsActive => _method is not null && !_handlerDone;
 
     internal override StatusCode CancellationStatus => Volatile.Read(ref _cancelReason) is var reason and not 0 ? (StatusCode)reason : StatusCode.DeadlineExceeded;
 
@@ -101,6 +107,7 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
         var call = Pool.Rent();
         call._connection = connection;
         call.StreamId = streamId;
+        call._holds = 1;
         return call;
     }
 
@@ -200,6 +207,24 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
         }
 
         return StatusCode.OK;
+    }
+
+    /// <summary>The <see cref="Marshaller{T}"/> of the call's response in the codec the caller chose; set before the pipeline runs.</summary>
+    public object? ResponseMarshaller { get; set; }
+
+    internal override Exception? EncodeResponse<TResponse>(TResponse response)
+    {
+        try
+        {
+            ResponseBody.Reset();
+            ((Marshaller<TResponse>)ResponseMarshaller!).Serialize(response, ResponseBody);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            ResponseBody.Reset();
+            return ex;
+        }
     }
 
     /// <summary>Response metadata an outcome carried (a stage's, or the handler's own).</summary>
@@ -307,11 +332,28 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
             ResponseBody.Reset();
         }
 
+        _handlerDone = true;
         _connection!.OnCallFinished(this);
     }
 
-    /// <summary>Clears the call and returns it to the pool. Called by the connection's writer once the response is out.</summary>
-    public void Return()
+    /// <summary>
+    /// The connection is done with the call (its response is out, or it was refused). The call goes back to the pool
+    /// once onward calls made from it (<see cref="Retain"/>) are done too.
+    /// </summary>
+    public void Return() => Release();
+
+    internal override void Retain() => Interlocked.Increment(ref _holds);
+
+    internal override void Release()
+    {
+        if (Interlocked.Decrement(ref _holds) == 0)
+        {
+            Recycle();
+        }
+    }
+
+    /// <summary>Clears the call and returns it to the pool.</summary>
+    private void Recycle()
     {
         if (!_cancellation.TryReset())
         {
@@ -327,8 +369,10 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
         _hasHeaders = false;
         _headers = null;
         _outcomeHeaders = null;
+        ResponseMarshaller = null;
         ResetResponseHeaders();
         _cancelReason = 0;
+        _handlerDone = false;
         StatusCode = StatusCode.OK;
         StatusMessage = null;
         Pool.Return(this);

@@ -193,6 +193,12 @@ internal sealed partial class ServerConnection
 
         if (call.StatusCode != StatusCode.OK)
         {
+            // A failure always reaches the client: without its response metadata if the frame would be too big for it.
+            if (FramePayload.MetadataLengthSize + StatusOnlySize(call.StatusMessage) + headersSize > Volatile.Read(ref _peerMaxFrameSize))
+            {
+                (headers, headersSize) = (null, 0);
+            }
+
             WriteStatusOnly(call.StreamId, FrameFlags.EndStream, call.StatusCode, call.StatusMessage, headers, headersSize);
             return;
         }
@@ -234,6 +240,13 @@ internal sealed partial class ServerConnection
         at += Utf8Prefix(message, span.Slice(at, messageBytes));
         at += WriteHeaders(span[at..], headers);
         _output.Advance(at);
+    }
+
+    /// <summary>The encoded size of a status entry and a status message entry (the message cut as it will be).</summary>
+    private static int StatusOnlySize(string? message)
+    {
+        int messageBytes = Math.Min(Encoding.UTF8.GetByteCount(message ?? string.Empty), MaxStatusMessageBytes);
+        return 1 + Varint.MaxLength64 + 1 + Varint.SizeOf((ulong)messageBytes) + messageBytes;
     }
 
     /// <summary>The encoded size of response headers: one header entry (kind 0x09) each.</summary>

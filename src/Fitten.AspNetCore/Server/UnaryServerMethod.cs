@@ -67,24 +67,23 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
             return default;
         }
 
+        // The pipeline encodes the response with this codec (ResponseEncodingStage), inside its telemetry.
+        call.ResponseMarshaller = codec.Response;
         var pending = _pipeline(request, call);
         if (pending.IsCompletedSuccessfully)
         {
-            Answer(pending.Result, codec.Response, call);
+            Answer(pending.Result, call);
             return default;
         }
 
-        return AwaitAndAnswerAsync(pending, codec.Response, call);
+        return AwaitAndAnswerAsync(pending, call);
     }
 
-    private static void Answer(in CallOutcome<TResponse> outcome, Marshaller<TResponse> response, ServerCall call)
+    /// <summary>Takes the outcome: the response is already in the call's buffer; a failure becomes the call's status.</summary>
+    private static void Answer(in CallOutcome<TResponse> outcome, ServerCall call)
     {
         call.SetResponseHeaders(outcome.ResponseHeaders);
-        if (outcome.IsOk)
-        {
-            response.Serialize(outcome.Response!, call.ResponseBody);
-        }
-        else
+        if (!outcome.IsOk)
         {
             call.SetStatus(outcome.Status.Code, outcome.Status.Message);
         }
@@ -109,6 +108,6 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask AwaitAndAnswerAsync(ValueTask<CallOutcome<TResponse>> pending, Marshaller<TResponse> response, ServerCall call)
-        => Answer(await pending.ConfigureAwait(false), response, call);
+    private static async ValueTask AwaitAndAnswerAsync(ValueTask<CallOutcome<TResponse>> pending, ServerCall call)
+        => Answer(await pending.ConfigureAwait(false), call);
 }

@@ -98,6 +98,26 @@ public abstract class ServerCallContext
     /// <summary>False once the call is over and its pooled context may serve another call: then <see cref="Current"/> reads null.</summary>
     internal virtual bool IsActive => true;
 
+    /// <summary>
+    /// An onward call made from inside this call starts: keep what it inherits (tags, chain headers, caller,
+    /// cancellation) readable until <see cref="Release"/>, even if the handler returns first. A pooled context is
+    /// not reused before then; an HTTP context copies what it would otherwise read from its HttpContext.
+    /// </summary>
+    internal virtual void Retain()
+    {
+    }
+
+    /// <summary>The onward call that <see cref="Retain"/>ed this context is done with it.</summary>
+    internal virtual void Release()
+    {
+    }
+
+    /// <summary>
+    /// Encodes a successful call's response the way its front end answers (the server pipeline does this inside
+    /// telemetry, so a failure to encode counts as the call's failure); returns what went wrong, or null.
+    /// </summary>
+    internal virtual Exception? EncodeResponse<TResponse>(TResponse response) => null;
+
     /// <summary>Makes <paramref name="call"/> the ambient call of the current flow (null clears it).</summary>
     internal static void SetCurrent(ServerCallContext? call) => CurrentCall.Value = call;
 

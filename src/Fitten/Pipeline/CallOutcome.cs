@@ -47,8 +47,13 @@ public readonly struct CallOutcome<TResponse>
     }
 
     /// <summary>The response, or an <see cref="RpcException"/> carrying the status (what the pipeline's boundary does).</summary>
-    public TResponse GetResponseOrThrow()
-        => IsOk ? Response! : throw new RpcException(Status) { NotProcessed = NotProcessed, ResponseHeaders = ResponseHeaders };
+    public TResponse GetResponseOrThrow() => IsOk ? Response! : throw ToException();
+
+    /// <summary>The <see cref="RpcException"/> a failed outcome ends in at the pipeline's boundary.</summary>
+    public RpcException ToException()
+        => IsOk
+            ? throw new InvalidOperationException("The call succeeded; there is no exception to make.")
+            : new RpcException(Status) { NotProcessed = NotProcessed, ResponseHeaders = ResponseHeaders };
 
     /// <inheritdoc/>
     public override string ToString() => NotProcessed ? Status + " (not processed)" : Status.ToString();

@@ -70,13 +70,63 @@ public sealed class ClientPipeline : ICallInvoker
     /// </summary>
     public ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
     {
-        var pending = GetHandler(method)(new OutgoingCall<TRequest, TResponse>(method, request, options, options.IgnoreCallContext ? null : ServerCallContext.Current));
-        return pending.IsCompletedSuccessfully ? new ValueTask<TResponse>(pending.Result.GetResponseOrThrow()) : AwaitResponse(pending);
+        var pending = SendAsync(method, request, options);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitResponse(pending);
+        }
+
+        // A failure known at once (no time left, a disposed channel) still travels in the ValueTask, never thrown at
+        // the call site: code that starts calls first and awaits them later (Task.WhenAll) sees it where it awaits.
+        var outcome = pending.Result;
+        return outcome.IsOk ? new ValueTask<TResponse>(outcome.Response!) : ValueTask.FromException<TResponse>(outcome.ToException());
     }
 
     /// <summary>Runs a call through the pipeline and returns its outcome as a value (no exception for a failed call).</summary>
     public ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
-        => GetHandler(method)(new OutgoingCall<TRequest, TResponse>(method, request, options, options.IgnoreCallContext ? null : ServerCallContext.Current));
+    {
+        var handler = GetHandler(method);
+        var inbound = options.IgnoreCallContext ? null : ServerCallContext.Current;
+        if (inbound is null)
+        {
+            return handler(new OutgoingCall<TRequest, TResponse>(method, request, options, null));
+        }
+
+        // The call being served must stay what it is until this call is done with it, even when its handler returns
+        // first (a call started and not awaited): the transport reads its tags, caller and cancellation later.
+        inbound.Retain();
+        ValueTask<CallOutcome<TResponse>> pending;
+        try
+        {
+            pending = handler(new OutgoingCall<TRequest, TResponse>(method, request, options, inbound));
+        }
+        catch
+        {
+            inbound.Release();
+            throw;
+        }
+
+        if (pending.IsCompleted)
+        {
+            inbound.Release();
+            return pending;
+        }
+
+        return ReleaseWhenDone(pending, inbound);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<CallOutcome<TResponse>> ReleaseWhenDone<TResponse>(ValueTask<CallOutcome<TResponse>> pending, ServerCallContext inbound)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            inbound.Release();
+        }
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<TResponse> AwaitResponse<TResponse>(ValueTask<CallOutcome<TResponse>> pending)
