@@ -7,6 +7,7 @@ namespace Fitten.Codecs;
 /// values, query values and the JSON body. The hosting layer implements it over ASP.NET Core's HttpContext, so
 /// contract assemblies need no ASP.NET Core reference.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public interface IHttpArguments
 {
     /// <summary>The route value named <paramref name="name"/>, or null.</summary>

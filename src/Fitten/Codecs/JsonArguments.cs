@@ -9,6 +9,7 @@ namespace Fitten.Codecs;
 /// a source-generated JsonSerializerContext in them makes it reflection-free.
 /// </summary>
 /// <typeparam name="T">The method's request message (its parameters).</typeparam>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public abstract class JsonArguments<T>
 {
     /// <summary>Writes the parameters as one JSON object.</summary>

@@ -9,6 +9,7 @@ namespace Fitten.Codecs;
 /// in declaration order. Generated marshallers call these; MemoryPack reports how many bytes each value took, so
 /// no length prefixes are needed.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class MemoryPackArgs
 {
     /// <summary>The codec name carried in metadata for MemoryPack-encoded messages.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Fitten.Codecs;
 
 /// <summary>The JSON shape of a method without parameters: <c>{}</c>, or nothing at all.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed class NoJsonArguments : JsonArguments<Unit>
 {
     /// <summary>The shared instance.</summary>

@@ -3,6 +3,7 @@ using System.Buffers;
 namespace Fitten.Codecs;
 
 /// <summary>Encodes <see cref="Unit"/> as nothing.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed class UnitMarshaller : Marshaller<Unit>
 {
     /// <summary>The shared instance.</summary>

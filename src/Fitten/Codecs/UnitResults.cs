@@ -6,6 +6,7 @@ namespace Fitten.Codecs;
 /// Adapts methods that return no value to handlers that return <see cref="Unit"/>, and back. Used by generated code.
 /// A call that completes synchronously allocates nothing; one that completes later uses pooled state machines.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class UnitResults
 {
     /// <summary>Completes with <see cref="Unit"/> when <paramref name="task"/> does.</summary>

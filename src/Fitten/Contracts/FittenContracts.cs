@@ -11,6 +11,7 @@ public static class FittenContracts
     private static readonly ConcurrentDictionary<Type, FittenContract> ByType = new();
 
     /// <summary>Registers a contract. Called by generated code; registering the same contract twice is harmless.</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public static void Register(FittenContract contract)
     {
         ArgumentNullException.ThrowIfNull(contract);
