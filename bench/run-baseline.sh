@@ -7,7 +7,9 @@
 #   BASE=d042994 bash bench/run-baseline.sh             # 3 rounds, 10 s measured + 10 s warm-up per run (~6 minutes)
 #   BASE=d042994 ROUNDS=1 DURATION=5 WARMUP=5 bash bench/run-baseline.sh
 #
-# BASE is checked out into a temporary git worktree (removed at exit) and its bench/ built there.
+# BASE is checked out into a temporary git worktree (removed at exit) and its bench/ built there. For the 1-caller
+# runs, `perf stat -e context-switches` counts the thread wake-ups of both processes (server and load) over the
+# measured phase, reported per call: the serial path's hops, which timings on this VM are too noisy to show.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +39,7 @@ build .
 
 declare -A TREE=([base]="$base_dir/tree" [head]=".")
 declare -A PORT=([base]=5321 [head]=5331)
+declare -A PID=()
 SERVERS=""
 LIMIT=$((ROUNDS * 4 * (DURATION + WARMUP + 30) + 120))
 for version in base head; do
@@ -44,6 +47,7 @@ for version in base head; do
   timeout "$LIMIT" dotnet "${TREE[$version]}/bench/Fitten.Benchmarks.Server/bin/Release/net10.0/Fitten.Benchmarks.Server.dll" \
     --fitten-port "$port" --grpc-port $((port + 1)) --stats-port $((port + 2)) >"$OUT/server-$version.log" 2>&1 &
   SERVERS="$SERVERS $!"
+  PID[$version]=$!
   for _ in $(seq 1 300); do grep -q '^ready' "$OUT/server-$version.log" 2>/dev/null && break; sleep 0.1; done
   grep -q '^ready' "$OUT/server-$version.log" || { cat "$OUT/server-$version.log" >&2; exit 1; }
 done
@@ -56,8 +60,19 @@ for round in $(seq 1 "$ROUNDS"); do
       echo "--- round $round/$ROUNDS: $version, $callers caller(s)" >&2
       timeout $((DURATION + WARMUP + 60)) dotnet "${TREE[$version]}/bench/Fitten.Benchmarks.Load/bin/Release/net10.0/Fitten.Benchmarks.Load.dll" \
         --target fitten --port "$port" --stats-port $((port + 2)) --concurrency "$callers" --duration "$DURATION" --warmup "$WARMUP" \
-        | tee "$OUT/round$round-$version-c$callers.txt" >&2
-      grep '^RESULT ' "$OUT/round$round-$version-c$callers.txt" | sed "s/^RESULT /version=$version round=$round /" >>"$OUT/results.txt"
+        >"$OUT/round$round-$version-c$callers.txt" &
+      load=$!
+      switches=0
+      if [[ $callers == 1 ]] && command -v perf >/dev/null; then
+        sleep "$WARMUP"
+        # The dotnet processes themselves, not the `timeout` wrappers around them.
+        pids="$(pgrep -P "${PID[$version]}" | head -1),$(pgrep -P "$load" | head -1)"
+        perf stat -x, -e context-switches -p "$pids" -- sleep "$DURATION" 2>"$OUT/perf-$version-$round.txt" || true
+        switches=$(grep context-switches "$OUT/perf-$version-$round.txt" | cut -d, -f1 | tr -dc 0-9)
+      fi
+      wait "$load"
+      cat "$OUT/round$round-$version-c$callers.txt" >&2
+      grep '^RESULT ' "$OUT/round$round-$version-c$callers.txt" | sed "s/^RESULT /version=$version round=$round switches=${switches:-0} /" >>"$OUT/results.txt"
     done
   done
 done
@@ -65,20 +80,22 @@ done
 echo
 echo "Fitten RPC echo, $BASE (base) vs $(git rev-parse --short HEAD) (head): median of $ROUNDS rounds, ${DURATION} s measured after ${WARMUP} s warm-up"
 echo
-echo "| callers | base calls/s | head calls/s | head/base (each round) | base p50 µs | head p50 µs | base B/call client/server | head B/call client/server |"
-echo "|---:|---:|---:|---|---:|---:|---|---|"
+echo "| callers | base calls/s | head calls/s | head/base (each round) | base p50 µs | head p50 µs | base B/call client/server | head B/call client/server | context switches per call base / head |"
+echo "|---:|---:|---:|---|---:|---:|---|---|---|"
 for callers in 1 64; do
-  awk -v c="$callers" '
+  awk -v c="$callers" -v dur="$DURATION" '
     { delete v; for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       if (v["concurrency"] != c) next
       t = v["version"]; r = v["round"]; n[t]++
       rps[t, n[t]] = v["calls_per_s"]; p50[t, n[t]] = v["p50_us"]
-      cb[t, n[t]] = v["client_bytes"] - v["message_bytes"]; sb[t, n[t]] = v["server_bytes"] - v["message_bytes"]; byround[t, r] = v["calls_per_s"] }
+      cb[t, n[t]] = v["client_bytes"] - v["message_bytes"]; sb[t, n[t]] = v["server_bytes"] - v["message_bytes"]; byround[t, r] = v["calls_per_s"]
+      sw[t, n[t]] = v["calls_per_s"] > 0 ? v["switches"] / (v["calls_per_s"] * dur) : 0 }
     function med(a, t, m,   i, j, x, tmp) { for (i = 1; i <= m; i++) x[i] = a[t, i]; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (x[j] < x[i]) { tmp = x[i]; x[i] = x[j]; x[j] = tmp }; return x[int((m + 1) / 2)] }
     END {
       m = n["head"]; rounds = ""
       for (r = 1; r <= m; r++) rounds = rounds (r > 1 ? ", " : "") sprintf("%.3f", byround["head", r] / byround["base", r])
-      printf "| %d | %.0f | %.0f | %.3f× (%s) | %.1f | %.1f | %.0f / %.0f | %.0f / %.0f |\n", c, med(rps, "base", m), med(rps, "head", m), med(rps, "head", m) / med(rps, "base", m), rounds,
-        med(p50, "base", m), med(p50, "head", m), med(cb, "base", m), med(sb, "base", m), med(cb, "head", m), med(sb, "head", m) }
+      switches = c == 1 ? sprintf("%.2f / %.2f", med(sw, "base", m), med(sw, "head", m)) : "—"
+      printf "| %d | %.0f | %.0f | %.3f× (%s) | %.1f | %.1f | %.0f / %.0f | %.0f / %.0f | %s |\n", c, med(rps, "base", m), med(rps, "head", m), med(rps, "head", m) / med(rps, "base", m), rounds,
+        med(p50, "base", m), med(p50, "head", m), med(cb, "base", m), med(sb, "base", m), med(cb, "head", m), med(sb, "head", m), switches }
   ' "$OUT/results.txt"
 done

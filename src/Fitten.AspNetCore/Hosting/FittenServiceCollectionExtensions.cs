@@ -111,6 +111,21 @@ public static class FittenServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds <paramref name="interceptor"/> to every Fitten client this container makes (<c>AddClient</c>,
+    /// <c>AddServiceClient</c>), in front of each client's own interceptors, in the order of these calls.
+    /// </summary>
+    public static IFittenBuilder AddClientInterceptor(this IFittenBuilder builder, Fitten.Pipeline.ClientInterceptor interceptor)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(interceptor);
+        int order = builder.Services.Count(static d => d.ImplementationInstance is ClientInterceptorRegistration) / 2;
+        var registration = new ClientInterceptorRegistration(interceptor, order);
+        builder.Services.AddSingleton<IPostConfigureOptions<Fitten.Client.FittenChannelOptions>>(registration);
+        builder.Services.AddSingleton<IPostConfigureOptions<Fitten.Client.ServiceChannelOptions>>(registration);
+        return builder;
+    }
+
     /// <summary>Registers this server as an instance of the contract's service once it listens (see <c>AddServiceRegistration</c>).</summary>
     public static IFittenBuilder AddServiceRegistration<TContract>(this IFittenBuilder builder, Func<Fitten.Discovery.ServiceInstance, Fitten.Discovery.ServiceInstance>? configure = null)
         where TContract : class

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using Fitten.AspNetCore.Hosting;
 using Fitten.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Fitten.Pipeline;
 using Fitten.Telemetry;
 
@@ -114,6 +116,24 @@ public sealed class InterceptorTests
 
         Assert.Equal("stamped", report.Headers["x-client-stamp"]);
         Assert.Equal(["test.hop/Inspect OK timing="], client.Seen);
+    }
+
+    [Fact]
+    public async Task ClientInterceptor_ForEveryClient_RunsBeforeEachClientsOwn()
+    {
+        var shared = new StampingClientInterceptor();
+        var own = new StampingClientInterceptor();
+        await using var servers = await HopServers.StartAsync();
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.Services.AddFitten().AddClientInterceptor(shared).AddClient<IHop>(servers.Back.Urls.First(), o => o.Interceptors.Add(own));
+        await using var app = builder.Build();
+        var channel = app.Services.GetRequiredKeyedService<FittenChannel>(IHopFitten.ServiceName);
+
+        await app.Services.GetRequiredService<IHop>().InspectAsync();
+
+        Assert.Equal([shared, own], channel.Pipeline.Stages.Skip(2).ToArray());
+        Assert.Single(shared.Seen);
+        Assert.Single(own.Seen);
     }
 
     [Fact]
