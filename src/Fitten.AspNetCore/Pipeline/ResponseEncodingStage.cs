@@ -10,9 +10,15 @@ namespace Fitten.AspNetCore.Pipeline;
 /// fails to encode is an INTERNAL outcome that the span and metrics see, not an OK one that later turns into an error.
 /// It sits above the user's interceptors, so the response it encodes is the one they let through.
 /// </summary>
-internal sealed class ResponseEncodingStage(ILogger logger) : ServerInterceptor
+internal sealed class ResponseEncodingStage(ILogger logger) : ServerInterceptor, IComposedServerStage
 {
+    public ServerCallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerCallHandler<TRequest, TResponse> next)
+        => (request, context) => Run(request, context, next);
+
     public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(TRequest request, ServerCallContext context, ServerCallHandler<TRequest, TResponse> next)
+        => Run(request, context, next);
+
+    private ValueTask<CallOutcome<TResponse>> Run<TRequest, TResponse>(TRequest request, ServerCallContext context, ServerCallHandler<TRequest, TResponse> next)
     {
         var pending = next(request, context);
         return pending.IsCompletedSuccessfully ? new(Encode(pending.Result, context)) : EncodeAsync(pending, context);

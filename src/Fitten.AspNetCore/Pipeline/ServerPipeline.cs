@@ -57,7 +57,7 @@ internal sealed partial class ServerPipeline
         {
             var stage = _stages[i];
             var inner = next;
-            next = (request, context) => stage.InvokeAsync(request, context, inner);
+            next = stage is IComposedServerStage composed ? composed.Compose(method, inner) : (request, context) => stage.InvokeAsync(request, context, inner);
         }
 
         return next;

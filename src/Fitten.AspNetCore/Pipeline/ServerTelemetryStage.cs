@@ -10,11 +10,17 @@ namespace Fitten.AspNetCore.Pipeline;
 /// the current activity when there is one (ASP.NET Core's HTTP span), else the caller's traceparent. With no
 /// listener at all it hands the call on untouched.
 /// </summary>
-internal sealed class ServerTelemetryStage : ServerInterceptor
+internal sealed class ServerTelemetryStage : ServerInterceptor, IComposedServerStage
 {
     public static readonly ServerTelemetryStage Instance = new();
 
+    public ServerCallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerCallHandler<TRequest, TResponse> next)
+        => (request, context) => Run(request, context, next);
+
     public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(TRequest request, ServerCallContext context, ServerCallHandler<TRequest, TResponse> next)
+        => Run(request, context, next);
+
+    private static ValueTask<CallOutcome<TResponse>> Run<TRequest, TResponse>(TRequest request, ServerCallContext context, ServerCallHandler<TRequest, TResponse> next)
     {
         if (!FittenTelemetry.ServerDuration.Enabled && !FittenTelemetry.ServerActiveCalls.Enabled && !FittenTelemetry.Source.HasListeners())
         {

@@ -161,7 +161,7 @@ public sealed class ClientPipeline : ICallInvoker
             {
                 var stage = _stages[i];
                 var next = handler;
-                handler = call => stage.InvokeAsync(call, next);
+                handler = stage is IComposedClientStage composed ? composed.Compose(method, next) : call => stage.InvokeAsync(call, next);
             }
 
             if (method.Id >= chains.Length)

@@ -8,29 +8,48 @@ namespace Fitten.Pipeline.Stages;
 /// this hop is not given back. A call whose deadline has already passed ends here, not processed. Synchronous: it
 /// only computes, the transport keeps the time.
 /// </summary>
-internal sealed class DeadlineStage(TimeSpan defaultTimeout) : ClientInterceptor
+internal sealed class DeadlineStage(TimeSpan defaultTimeout) : ClientInterceptor, IComposedClientStage
 {
+    /// <summary>Timeouts this long or longer mean "no deadline" (and keep timestamps far from overflow).</summary>
+    private static readonly TimeSpan Forever = TimeSpan.FromDays(30);
+
+    public CallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, CallHandler<TRequest, TResponse> next)
+        => new Bound<TRequest, TResponse>(Ticks(method.Timeout ?? defaultTimeout), next).InvokeAsync;
+
     public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
+        => new Bound<TRequest, TResponse>(Ticks(call.Method.Timeout ?? defaultTimeout), next).InvokeAsync(call);
+
+    /// <summary>A timeout in Stopwatch ticks; -1 for none, 0 for one that has already run out.</summary>
+    private static long Ticks(TimeSpan timeout)
+        => timeout == Timeout.InfiniteTimeSpan || timeout >= Forever ? -1 : timeout <= TimeSpan.Zero ? 0 : (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+
+    private sealed class Bound<TRequest, TResponse>(long methodTicks, CallHandler<TRequest, TResponse> next)
     {
-        var timeout = call.Options.Timeout ?? call.Method.Timeout ?? defaultTimeout;
-        long now = Stopwatch.GetTimestamp();
-        long deadline = timeout == Timeout.InfiniteTimeSpan || timeout >= TimeSpan.FromDays(30)
-            ? long.MaxValue
-            : now + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        bool inherited = false;
-        if (call.Inbound is { DeadlineTimestamp: var inbound } && inbound < deadline)
+        public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call)
         {
-            deadline = inbound;
-            inherited = true;
-        }
+            long ticks = call.Options.Timeout is { } own ? Ticks(own) : methodTicks;
+            if (ticks < 0 && call.Inbound is null)
+            {
+                return next(call); // no deadline anywhere: nothing to compute, not even the time
+            }
 
-        if (deadline <= now || timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-        {
-            return new(CallOutcome<TResponse>.Failure(StatusCode.DeadlineExceeded, inherited
-                ? $"Deadline exceeded: the call being served ({call.Inbound!.Method}) had no time left for {call.Method.FullName}."
-                : "Deadline exceeded.", notProcessed: true));
-        }
+            long now = Stopwatch.GetTimestamp();
+            long deadline = ticks < 0 ? long.MaxValue : now + ticks;
+            bool inherited = false;
+            if (call.Inbound is { DeadlineTimestamp: var inbound } && inbound < deadline)
+            {
+                deadline = inbound;
+                inherited = true;
+            }
 
-        return next(call with { Deadline = deadline });
+            if (deadline <= now)
+            {
+                return new(CallOutcome<TResponse>.Failure(StatusCode.DeadlineExceeded, inherited
+                    ? $"Deadline exceeded: the call being served ({call.Inbound!.Method}) had no time left for {call.Method.FullName}."
+                    : "Deadline exceeded.", notProcessed: true));
+            }
+
+            return next(call with { Deadline = deadline });
+        }
     }
 }

@@ -9,43 +9,17 @@ namespace Fitten.Pipeline.Stages;
 /// call goes through. With no span listener and no metric listener it hands the call on untouched: no state
 /// machine, no timestamp.
 /// </summary>
-internal sealed class TelemetryStage : ClientInterceptor
+internal sealed class TelemetryStage : ClientInterceptor, IComposedClientStage
 {
     public static readonly TelemetryStage Instance = new();
 
+    public CallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, CallHandler<TRequest, TResponse> next)
+        => new Bound<TRequest, TResponse>(next).InvokeAsync;
+
     public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
-    {
-        if (!FittenTelemetry.ClientDuration.Enabled && !FittenTelemetry.ClientActiveCalls.Enabled && !FittenTelemetry.Source.HasListeners())
-        {
-            return next(call);
-        }
+        => new Bound<TRequest, TResponse>(next).InvokeAsync(call);
 
-        return ObserveAsync(call, next);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<CallOutcome<TResponse>> ObserveAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
-    {
-        var method = call.Method;
-        long start = Stopwatch.GetTimestamp();
-        var activity = StartActivity(method.FullName, method.ServiceName, method.Name);
-        FittenTelemetry.AddActive(FittenTelemetry.ClientActiveCalls, method.ServiceName, method.Name, 1);
-        var outcome = CallOutcome<TResponse>.Failure(StatusCode.Unknown, "The call ended with an exception.");
-        try
-        {
-            outcome = await next(call).ConfigureAwait(false);
-            return outcome;
-        }
-        finally
-        {
-            FittenTelemetry.AddActive(FittenTelemetry.ClientActiveCalls, method.ServiceName, method.Name, -1);
-            FittenTelemetry.RecordDuration(FittenTelemetry.ClientDuration, method.ServiceName, method.Name, outcome.Status.Code, start);
-            if (activity is not null)
-            {
-                FittenTelemetry.StopActivity(activity, outcome.Status.Code, outcome.Status.Message);
-            }
-        }
-    }
+    private static bool Listening => FittenTelemetry.ClientDuration.Enabled || FittenTelemetry.ClientActiveCalls.Enabled || FittenTelemetry.Source.HasListeners();
 
     /// <summary>
     /// The client span, current for the rest of the pipeline, so the transport injects its context into the request
@@ -67,5 +41,34 @@ internal sealed class TelemetryStage : ClientInterceptor
         }
 
         return activity;
+    }
+
+    private sealed class Bound<TRequest, TResponse>(CallHandler<TRequest, TResponse> next)
+    {
+        public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call) => Listening ? ObserveAsync(call) : next(call);
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<CallOutcome<TResponse>> ObserveAsync(OutgoingCall<TRequest, TResponse> call)
+        {
+            var method = call.Method;
+            long start = Stopwatch.GetTimestamp();
+            var activity = StartActivity(method.FullName, method.ServiceName, method.Name);
+            FittenTelemetry.AddActive(FittenTelemetry.ClientActiveCalls, method.ServiceName, method.Name, 1);
+            var outcome = CallOutcome<TResponse>.Failure(StatusCode.Unknown, "The call ended with an exception.");
+            try
+            {
+                outcome = await next(call).ConfigureAwait(false);
+                return outcome;
+            }
+            finally
+            {
+                FittenTelemetry.AddActive(FittenTelemetry.ClientActiveCalls, method.ServiceName, method.Name, -1);
+                FittenTelemetry.RecordDuration(FittenTelemetry.ClientDuration, method.ServiceName, method.Name, outcome.Status.Code, start);
+                if (activity is not null)
+                {
+                    FittenTelemetry.StopActivity(activity, outcome.Status.Code, outcome.Status.Message);
+                }
+            }
+        }
     }
 }
