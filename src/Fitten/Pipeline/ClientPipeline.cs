@@ -73,7 +73,7 @@ public sealed class ClientPipeline : ICallInvoker
         var pending = SendAsync(method, request, options);
         if (!pending.IsCompletedSuccessfully)
         {
-            return AwaitResponse(pending);
+            return ResponseSource<TResponse>.Wrap(pending);
         }
 
         // A failure known at once (no time left, a disposed channel) still travels in the ValueTask, never thrown at
@@ -127,10 +127,6 @@ public sealed class ClientPipeline : ICallInvoker
             inbound.Release();
         }
     }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<TResponse> AwaitResponse<TResponse>(ValueTask<CallOutcome<TResponse>> pending)
-        => (await pending.ConfigureAwait(false)).GetResponseOrThrow();
 
     /// <summary>The method's composed chain: built on its first call through this pipeline, then an array read.</summary>
     internal CallHandler<TRequest, TResponse> GetHandler<TRequest, TResponse>(Method<TRequest, TResponse> method)
