@@ -70,14 +70,31 @@ public sealed class ClientPipeline : ICallInvoker
     /// </summary>
     public ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
     {
-        var pending = SendAsync(method, request, options);
+        var handler = GetHandler(method);
+        var inbound = options.IgnoreCallContext ? null : ServerCallContext.Current;
+
+        // The call being served must stay what it is until this call is done with it, even when its handler returns
+        // first (a call started and not awaited): the transport reads its tags, caller and cancellation later.
+        inbound?.Retain();
+        ValueTask<CallOutcome<TResponse>> pending;
+        try
+        {
+            pending = handler(new OutgoingCall<TRequest, TResponse>(method, request, options, inbound));
+        }
+        catch
+        {
+            inbound?.Release();
+            throw;
+        }
+
         if (!pending.IsCompletedSuccessfully)
         {
-            return ResponseSource<TResponse>.Wrap(pending);
+            return ResponseSource<TResponse>.Wrap(pending, inbound);
         }
 
         // A failure known at once (no time left, a disposed channel) still travels in the ValueTask, never thrown at
         // the call site: code that starts calls first and awaits them later (Task.WhenAll) sees it where it awaits.
+        inbound?.Release();
         var outcome = pending.Result;
         return outcome.IsOk ? new ValueTask<TResponse>(outcome.Response!) : ValueTask.FromException<TResponse>(outcome.ToException());
     }

@@ -16,14 +16,19 @@ internal sealed class ResponseSource<TResponse> : IValueTaskSource<TResponse>
     private readonly Action _onInnerCompleted;
     private ManualResetValueTaskSourceCore<TResponse> _core;
     private ConfiguredValueTaskAwaitable<CallOutcome<TResponse>>.ConfiguredValueTaskAwaiter _inner;
+    private ServerCallContext? _inbound;
 
     private ResponseSource() => _onInnerCompleted = OnInnerCompleted;
 
-    /// <summary>The caller's view of <paramref name="pending"/>: its response, or its failure as an exception.</summary>
-    public static ValueTask<TResponse> Wrap(ValueTask<CallOutcome<TResponse>> pending)
+    /// <summary>
+    /// The caller's view of <paramref name="pending"/>: its response, or its failure as an exception. The inbound
+    /// call the pipeline retained for it, if any, is released once the outcome is in.
+    /// </summary>
+    public static ValueTask<TResponse> Wrap(ValueTask<CallOutcome<TResponse>> pending, ServerCallContext? inbound)
     {
         var source = Pool.Rent();
         source._core.Reset();
+        source._inbound = inbound;
         source._inner = pending.ConfigureAwait(false).GetAwaiter();
         var version = source._core.Version;
         source._inner.UnsafeOnCompleted(source._onInnerCompleted);
@@ -33,22 +38,32 @@ internal sealed class ResponseSource<TResponse> : IValueTaskSource<TResponse>
     private void OnInnerCompleted()
     {
         var inner = _inner;
-        _inner = default;
+        var inbound = _inbound;
+        (_inner, _inbound) = (default, null);
+        CallOutcome<TResponse> outcome = default;
+        Exception? failure = null;
         try
         {
-            var outcome = inner.GetResult();
-            if (outcome.IsOk)
-            {
-                _core.SetResult(outcome.Response!);
-            }
-            else
-            {
-                _core.SetException(outcome.ToException());
-            }
+            outcome = inner.GetResult();
         }
         catch (Exception ex)
         {
-            _core.SetException(ex);
+            failure = ex;
+        }
+
+        // Let go of the inbound call before the caller's continuation runs (it runs inline, below).
+        inbound?.Release();
+        if (failure is not null)
+        {
+            _core.SetException(failure);
+        }
+        else if (outcome.IsOk)
+        {
+            _core.SetResult(outcome.Response!);
+        }
+        else
+        {
+            _core.SetException(outcome.ToException());
         }
     }
 
