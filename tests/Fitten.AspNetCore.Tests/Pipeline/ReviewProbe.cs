@@ -60,82 +60,44 @@ public sealed class Probe(ProbeHooks hooks) : IProbe
 /// Back serves <see cref="IProbe"/> over RPC; Front serves it over RPC and HTTP/JSON with <see cref="FrontHooks"/> and
 /// holds a generated client to Back (<see cref="BackClient"/>) whose channel runs <c>frontClientInterceptor</c>.
 /// </summary>
-internal sealed class ProbeServers : IAsyncDisposable
+internal sealed class ProbeServers : FrontAndBack
 {
-    private ProbeServers(WebApplication back, WebApplication front, ProbeHooks frontHooks)
+    private ProbeServers((WebApplication Back, WebApplication Front) apps, ProbeHooks frontHooks)
+        : base(apps)
     {
-        Back = back;
-        Front = front;
         FrontHooks = frontHooks;
-        var urls = front.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToArray();
-        FrontRpc = new Uri(urls[0]);
-        FrontHttp = new HttpClient { BaseAddress = new Uri(urls[1]) };
-        BackClient = front.Services.GetRequiredService<IProbe>();
+        BackClient = Front.Services.GetRequiredService<IProbe>();
     }
 
-    public WebApplication Back { get; }
-
-    public WebApplication Front { get; }
-
     public ProbeHooks FrontHooks { get; }
-
-    public Uri FrontRpc { get; }
-
-    public HttpClient FrontHttp { get; }
 
     /// <summary>Front's generated client to Back.</summary>
     public IProbe BackClient { get; }
 
     public static async Task<ProbeServers> StartAsync(ClientInterceptor? frontClientInterceptor = null, Action<Fitten.AspNetCore.Server.FittenServerOptions>? configureFront = null)
     {
-        var back = WebApplication.CreateSlimBuilder();
-        back.Logging.ClearProviders();
-        back.Services.AddFitten().AddService<IProbe, Probe>();
-        back.Services.AddSingleton(new ProbeHooks());
-        back.Services.AddSingleton<Probe>();
-        back.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseFitten()));
-        var backApp = back.Build();
-        await backApp.StartAsync();
-
         var hooks = new ProbeHooks();
-        var front = WebApplication.CreateSlimBuilder();
-        front.Logging.ClearProviders();
-        front.Services.AddFitten(configureFront)
-            .AddService<IProbe, Probe>()
-            .AddClient<IProbe>(backApp.Urls.First(), o =>
+        var apps = await StartAsync(
+            back =>
             {
-                if (frontClientInterceptor is not null)
-                {
-                    o.Interceptors.Add(frontClientInterceptor);
-                }
+                back.Services.AddFitten().AddService<IProbe, Probe>();
+                back.Services.AddSingleton(new ProbeHooks());
+                back.Services.AddSingleton<Probe>();
+            },
+            (front, backAddress) =>
+            {
+                front.Services.AddFitten(configureFront)
+                    .AddService<IProbe, Probe>()
+                    .AddClient<IProbe>(backAddress, o =>
+                    {
+                        if (frontClientInterceptor is not null)
+                        {
+                            o.Interceptors.Add(frontClientInterceptor);
+                        }
+                    });
+                front.Services.AddSingleton(hooks);
+                front.Services.AddSingleton<Probe>();
             });
-        front.Services.AddSingleton(hooks);
-        front.Services.AddSingleton<Probe>();
-        front.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0, l => l.UseFitten());
-            k.Listen(IPAddress.Loopback, 0);
-        });
-        var frontApp = front.Build();
-        frontApp.MapFitten();
-        await frontApp.StartAsync();
-        return new ProbeServers(backApp, frontApp, hooks);
-    }
-
-    /// <summary>A channel to Front's RPC port; dispose it.</summary>
-    public FittenChannel FrontChannel(Action<FittenChannelOptions>? configure = null)
-    {
-        var options = new FittenChannelOptions();
-        configure?.Invoke(options);
-        return FittenChannel.ForAddress($"{FrontRpc.Host}:{FrontRpc.Port}", options);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        FrontHttp.Dispose();
-        await Front.StopAsync();
-        await Front.DisposeAsync();
-        await Back.StopAsync();
-        await Back.DisposeAsync();
+        return new ProbeServers(apps, hooks);
     }
 }
