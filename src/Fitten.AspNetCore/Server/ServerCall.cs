@@ -29,6 +29,7 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
     private DateTime _deadline;
     private long _deadlineTimestamp;
     private int _cancelReason;
+    private volatile bool _forgotten;
     private Metadata? _outcomeHeaders;
 
     /// <summary>Who still needs this call: the connection until its response is out, plus each onward call made from it.</summary>
@@ -61,8 +62,8 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
 
     public string? StatusMessage { get; private set; }
 
-    /// <summary>The client cancelled: it forgot the stream, so no response is written.</summary>
-    public bool ResponseSuppressed => Volatile.Read(ref _cancelReason) == (int)StatusCode.Cancelled;
+    /// <summary>The client sent CANCEL: it forgot the stream, so no response is written.</summary>
+    public bool ResponseSuppressed => _forgotten;
 
     public ServerMethod? MethodHandler => _method;
 
@@ -254,6 +255,16 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
     }
 
     /// <summary>
+    /// The client sent CANCEL for <paramref name="reason"/> (its caller cancelled or its deadline passed) and forgot
+    /// the stream: cancels like <see cref="Cancel"/> and writes no response.
+    /// </summary>
+    public void CancelByClient(StatusCode reason)
+    {
+        _forgotten = true;
+        Cancel(reason);
+    }
+
+    /// <summary>
     /// Runs on the thread pool (queued without capturing a context): runs the method's pipeline with this call as
     /// the ambient <see cref="ServerCallContext.Current"/>, and finishes now or when the pipeline completes.
     /// </summary>
@@ -372,6 +383,7 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
         ResponseMarshaller = null;
         ResetResponseHeaders();
         _cancelReason = 0;
+        _forgotten = false;
         _handlerDone = false;
         StatusCode = StatusCode.OK;
         StatusMessage = null;

@@ -244,13 +244,19 @@ internal sealed partial class ServerConnection
             throw new ProtocolViolationException(GoAwayCode.ProtocolError, "cancel payload must be 4 bytes");
         }
 
+        // The payload says why the caller gave up; the handler's onward calls end with the same status, so a
+        // deadline that passed upstream stays DEADLINE_EXCEEDED downstream. Any other code reads as CANCELLED.
+        Span<byte> code = stackalloc byte[4];
+        payload.CopyTo(code);
+        var reason = BinaryPrimitives.ReadUInt32BigEndian(code) == (uint)StatusCode.DeadlineExceeded ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
+
         // Under the lock: a call still in the table has not been returned to the pool, so this cannot reach a
         // later call that reuses the object. The client has forgotten the stream: no response is written.
         lock (_lock)
         {
             if (_active.TryGetValue(header.StreamId, out var call))
             {
-                call.Cancel(StatusCode.Cancelled);
+                call.CancelByClient(reason);
             }
         }
     }

@@ -84,21 +84,19 @@ internal sealed class ClientCall : IValueTaskSource
             _deadlineTicks = long.MaxValue;
         }
 
-        if (cancellationToken.CanBeCanceled)
-        {
-            _cancellation = cancellationToken.UnsafeRegister(static state => ((ClientCall)state!).EndCall(StatusCode.Cancelled), this);
-        }
-
         if (inbound is not null && inbound.CancellationToken.CanBeCanceled)
         {
             // The call being served ended (its caller cancelled, its deadline passed, its connection dropped): nobody
-            // waits for this call's answer any more. Its deadline is normally this call's too, and says so.
+            // waits for this call's answer any more, and this call ends for the same reason.
             _inbound = inbound;
-            _inboundCancellation = inbound.CancellationToken.UnsafeRegister(static state =>
-            {
-                var call = (ClientCall)state!;
-                call.EndCall(call._inbound?.CancellationStatus ?? StatusCode.Cancelled);
-            }, this);
+            _inboundCancellation = inbound.CancellationToken.UnsafeRegister(static state => ((ClientCall)state!).EndCallAsCancelled(), this);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A handler usually passes its own token (the inbound call's, or one linked to it): when that is what
+            // fired, the inbound call's reason holds here too, not a plain CANCELLED.
+            _cancellation = cancellationToken.UnsafeRegister(static state => ((ClientCall)state!).EndCallAsCancelled(), this);
         }
     }
 
@@ -181,6 +179,25 @@ internal sealed class ClientCall : IValueTaskSource
         }
     }
 
+    /// <summary>
+    /// The status of a call whose caller's token fired: the reason of the call being served (<paramref name="inbound"/>)
+    /// when that is what ended, so a deadline that passed upstream stays DEADLINE_EXCEEDED; otherwise CANCELLED.
+    /// </summary>
+    public static StatusCode CancelledStatus(ServerCallContext? inbound)
+        => inbound is { CancellationToken.IsCancellationRequested: true } ? inbound.CancellationStatus : StatusCode.Cancelled;
+
+    /// <summary>The status message for a call that ended with <paramref name="code"/> before its response came.</summary>
+    public static string Describe(StatusCode code) => code switch
+    {
+        StatusCode.OK => string.Empty,
+        StatusCode.DeadlineExceeded => "Deadline exceeded.",
+        StatusCode.Unavailable => "The call being served lost its connection.",
+        _ => "Call cancelled by the caller.",
+    };
+
+    /// <summary>The caller's token or the served call's fired.</summary>
+    private void EndCallAsCancelled() => EndCall(CancelledStatus(_inbound));
+
     private void EndCall(StatusCode code)
     {
         Interlocked.CompareExchange(ref _terminal, (int)code, 0);
@@ -191,12 +208,4 @@ internal sealed class ClientCall : IValueTaskSource
             Complete(code, Describe(code), notProcessed: false);
         }
     }
-
-    private static string Describe(StatusCode code) => code switch
-    {
-        StatusCode.OK => string.Empty,
-        StatusCode.DeadlineExceeded => "Deadline exceeded.",
-        StatusCode.Unavailable => "The call being served lost its connection.",
-        _ => "Call cancelled by the caller.",
-    };
 }

@@ -105,7 +105,8 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDispos
                 }
                 catch (OperationCanceledException)
                 {
-                    (code, message, notProcessed) = (StatusCode.Cancelled, "Call cancelled by the caller.", true);
+                    code = ClientCall.CancelledStatus(inbound);
+                    (message, notProcessed) = (ClientCall.Describe(code), true);
                     break;
                 }
                 catch (ObjectDisposedException)

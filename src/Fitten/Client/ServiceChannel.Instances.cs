@@ -147,7 +147,7 @@ public sealed partial class ServiceChannel
     /// Waits for the watcher's first snapshot, within the call's deadline and <see cref="ServiceChannelOptions.ResolveTimeout"/>,
     /// whichever comes first. Null state with a status when it did not come.
     /// </summary>
-    private async ValueTask<(State? State, StatusCode Code, string? Message)> WaitForFirstSnapshotAsync(long deadline, CancellationToken cancellationToken)
+    private async ValueTask<(State? State, StatusCode Code, string? Message)> WaitForFirstSnapshotAsync(long deadline, CancellationToken cancellationToken, ServerCallContext? inbound)
     {
         var left = deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
         bool callDeadline = left != Timeout.InfiniteTimeSpan && left <= _options.ResolveTimeout;
@@ -165,7 +165,8 @@ public sealed partial class ServiceChannel
         }
         catch (OperationCanceledException)
         {
-            return (null, StatusCode.Cancelled, "Call cancelled by the caller.");
+            var code = ClientCall.CancelledStatus(inbound);
+            return (null, code, ClientCall.Describe(code));
         }
 
         return (_state!, StatusCode.OK, null);

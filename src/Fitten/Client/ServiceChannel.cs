@@ -76,7 +76,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         var state = _state;
         if (state is null)
         {
-            (state, var code, var message) = await WaitForFirstSnapshotAsync(call.Deadline, call.Options.CancellationToken).ConfigureAwait(false);
+            (state, var code, var message) = await WaitForFirstSnapshotAsync(call.Deadline, call.Options.CancellationToken, call.Inbound).ConfigureAwait(false);
             if (state is null)
             {
                 return CallOutcome<TResponse>.Failure(code, message!, notProcessed: true);
