@@ -110,6 +110,38 @@ public sealed class EveryCallEndsTests
         AssertNoneHung(outcomes);
     }
 
+    [Fact]
+    public async Task ConnectThatHangs_CallEndsAtItsDeadline_NotAtTheConnectTimeout()
+    {
+        // A listener that never accepts, its backlog filled: Linux drops further SYNs, so a connect hangs the way
+        // it does to a host that is down. The connect timeout is long; the call's 300 ms deadline must end it.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var endPoint = (IPEndPoint)listener.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(endPoint);
+            }
+
+            await using var channel = new FittenChannel(endPoint, new FittenChannelOptions { ConnectTimeout = TimeSpan.FromSeconds(60) });
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var ex = await Assert.ThrowsAsync<RpcException>(async () => await channel.InvokeAsync(TestMethods.Echo, Payload, CallOptions.WithTimeout(TimeSpan.FromMilliseconds(300))).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+
+            Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+            Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(300) + Slack, $"the call ended after {watch.Elapsed}");
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
