@@ -124,6 +124,24 @@ internal sealed class ClientCall : IValueTaskSource
         _core.SetResult(true);
     }
 
+    /// <summary>
+    /// Ends the attempt just started on <paramref name="connection"/> if the deadline or a cancellation ended the call
+    /// while no attempt was armed (while connecting, encoding, or between a refused attempt and the next): the
+    /// callback that fired then could not complete an attempt that did not exist yet, or completed one that
+    /// <see cref="BeginAttempt"/> has since reset. Whichever of this and a late callback claims first completes it.
+    /// </summary>
+    public void EndAttemptIfEnded(ClientConnection connection)
+    {
+        var terminal = Terminal;
+        if (terminal == StatusCode.OK)
+        {
+            return;
+        }
+
+        connection.Abandon(this, terminal);
+        TryComplete(terminal, Describe(terminal), notProcessed: false);
+    }
+
     /// <summary>Claims and completes the attempt unless another completer already did.</summary>
     public bool TryComplete(StatusCode code, string? message, bool notProcessed)
     {

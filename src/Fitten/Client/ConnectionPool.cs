@@ -52,7 +52,12 @@ internal sealed class ConnectionPool : IAsyncDisposable
         }
     }
 
-    public ValueTask<ClientConnection> GetAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A connection to start a call on: at once while one is usable; otherwise after a connect, waited for until
+    /// <paramref name="deadline"/> (a <see cref="System.Diagnostics.Stopwatch"/> timestamp, <see cref="long.MaxValue"/>
+    /// for none), then DEADLINE_EXCEEDED.
+    /// </summary>
+    public ValueTask<ClientConnection> GetAsync(long deadline, CancellationToken cancellationToken)
     {
         var slots = _slots;
         int start = (int)((uint)Interlocked.Increment(ref _next) % (uint)slots.Length);
@@ -76,10 +81,10 @@ internal sealed class ConnectionPool : IAsyncDisposable
             Refill();
         }
 
-        return found is not null ? ValueTask.FromResult(found) : WaitForConnectionAsync(cancellationToken);
+        return found is not null ? ValueTask.FromResult(found) : WaitForConnectionAsync(deadline, cancellationToken);
     }
 
-    private async ValueTask<ClientConnection> WaitForConnectionAsync(CancellationToken cancellationToken)
+    private async ValueTask<ClientConnection> WaitForConnectionAsync(long deadline, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -124,7 +129,12 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
             try
             {
-                return await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return await pending.WaitAsync(Deadline.Remaining(deadline), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The connect goes on for the calls after this one; this call's time is up.
+                throw new RpcException(StatusCode.DeadlineExceeded, $"Deadline exceeded while connecting to {_endPoint}.") { NotProcessed = true };
             }
             catch (Exception ex) when (ex is not OperationCanceledException && ex is not ObjectDisposedException)
             {

@@ -96,7 +96,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDispos
                 ClientConnection connection;
                 try
                 {
-                    connection = await _pool.GetAsync(call.Options.CancellationToken).ConfigureAwait(false);
+                    connection = await _pool.GetAsync(call.Deadline, call.Options.CancellationToken).ConfigureAwait(false);
                 }
                 catch (RpcException ex)
                 {
@@ -138,11 +138,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDispos
                     break;
                 }
 
-                if (pending.Terminal != StatusCode.OK)
-                {
-                    // Deadline or cancellation fired while the call was being started; make sure it leaves the connection.
-                    connection.Abandon(pending, pending.Terminal);
-                }
+                pending.EndAttemptIfEnded(connection);
 
                 await connection.SendQueuedAsync().ConfigureAwait(false);
                 await new ValueTask(pending, pending.Version).ConfigureAwait(false);

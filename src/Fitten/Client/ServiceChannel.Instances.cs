@@ -149,11 +149,11 @@ public sealed partial class ServiceChannel
     /// </summary>
     private async ValueTask<(State? State, StatusCode Code, string? Message)> WaitForFirstSnapshotAsync(long deadline, CancellationToken cancellationToken, ServerCallContext? inbound)
     {
-        var left = deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        var left = Deadline.Remaining(deadline);
         bool callDeadline = left != Timeout.InfiniteTimeSpan && left <= _options.ResolveTimeout;
         try
         {
-            await _firstSnapshot.Task.WaitAsync(callDeadline ? TimeSpan.FromTicks(Math.Max(0, left.Ticks)) : _options.ResolveTimeout, cancellationToken).ConfigureAwait(false);
+            await _firstSnapshot.Task.WaitAsync(callDeadline ? left : _options.ResolveTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException) when (callDeadline)
         {

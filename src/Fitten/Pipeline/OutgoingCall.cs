@@ -47,7 +47,5 @@ public readonly record struct OutgoingCall<TRequest, TResponse>
     public int Attempt { get; init; }
 
     /// <summary>Time left until <see cref="Deadline"/>; null when there is none, zero once it has passed.</summary>
-    public TimeSpan? TimeRemaining => Deadline == long.MaxValue
-        ? null
-        : TimeSpan.FromTicks(Math.Max(0, (long)((Deadline - Stopwatch.GetTimestamp()) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency))));
+    public TimeSpan? TimeRemaining => Deadline == long.MaxValue ? null : Internal.Deadline.Remaining(Deadline);
 }
