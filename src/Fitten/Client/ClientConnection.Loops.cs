@@ -52,6 +52,7 @@ internal sealed partial class ClientConnection
             {
                 var result = await _input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
+                OnBytesReceived();
                 try
                 {
                     while (FrameReader.TryRead(ref buffer, _limits.MaxFrameSize, out var header, out var payload))

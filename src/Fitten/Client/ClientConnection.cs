@@ -32,10 +32,12 @@ internal sealed partial class ClientConnection
     // Until the server's settings arrive, assume the protocol's default maximum frame size (docs/protocol.md §6).
     private int _peerMaxFrameSize = FittenLimits.DefaultMaxFrameSize;
 
-    private ClientConnection(Socket socket, EndPoint endPoint, ClientLimits limits)
+    private ClientConnection(Socket socket, EndPoint endPoint, FittenChannelOptions options)
     {
         _socket = socket;
-        _limits = limits;
+        _limits = options.Limits;
+        _keepAliveIntervalMs = options.KeepAliveInterval == Timeout.InfiniteTimeSpan ? 0 : (long)options.KeepAliveInterval.TotalMilliseconds;
+        _keepAliveTimeoutMs = (long)options.KeepAliveTimeout.TotalMilliseconds;
         _sendWorkItem = new SendWorkItem(this);
         EndPoint = endPoint;
         _input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false), new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4 * 1024));
@@ -93,7 +95,7 @@ internal sealed partial class ClientConnection
             throw;
         }
 
-        var connection = new ClientConnection(socket, endPoint, options.Limits);
+        var connection = new ClientConnection(socket, endPoint, options);
         connection.Start();
         return connection;
     }
@@ -106,6 +108,7 @@ internal sealed partial class ClientConnection
         }
 
         Post(new Outbound(FrameType.Settings, FrameFlags.None, 0, null, 0));
+        StartKeepAlive();
         _ = Task.Run(ReadLoopAsync);
     }
 
@@ -205,6 +208,7 @@ internal sealed partial class ClientConnection
             }
         }
 
+        _keepAliveTimer?.Dispose();
         _outbound.Writer.TryComplete();
         ReleaseUnsentIfIdle();
         try

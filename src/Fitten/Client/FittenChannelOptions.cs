@@ -31,6 +31,18 @@ public sealed class FittenChannelOptions
     public TimeSpan MaxReconnectBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// After this long without a byte from the server, the client sends a PING; a connection whose peer stays
+    /// silent for <see cref="KeepAliveTimeout"/> more is closed and its calls fail with UNAVAILABLE, so a frozen
+    /// process or a network that drops packets is noticed even by calls without a deadline (gRPC's keepalive time).
+    /// Pings are sent with or without calls in flight, at most one per interval. <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns keepalive off. Default: 15 s. At least 100 ms.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a keepalive PING may go unanswered before the connection is closed as dead. Default: 10 s (gRPC: 20 s). At least 100 ms.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How many times a call the server refused unprocessed (it was going away or over its concurrency limit)
     /// is sent again on another connection. Safe for any method, idempotent or not. Default: 3.
     /// </summary>
@@ -58,6 +70,8 @@ public sealed class FittenChannelOptions
     /// <summary>Limits on what the channel accepts from servers (frame size, metadata entries).</summary>
     public ClientLimits Limits { get; } = new();
 
+    private static readonly TimeSpan MinKeepAlive = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Throws when any option is out of range; the channel calls this on creation.</summary>
     public void Validate()
     {
@@ -79,6 +93,16 @@ public sealed class FittenChannelOptions
         if (InitialReconnectBackoff <= TimeSpan.Zero || MaxReconnectBackoff < InitialReconnectBackoff)
         {
             throw new ArgumentOutOfRangeException(nameof(InitialReconnectBackoff), InitialReconnectBackoff, "Reconnect backoff must be positive and not above MaxReconnectBackoff.");
+        }
+
+        if (KeepAliveInterval < MinKeepAlive && KeepAliveInterval != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval), KeepAliveInterval, "KeepAliveInterval must be at least 100 ms, or infinite to turn keepalive off.");
+        }
+
+        if (KeepAliveTimeout < MinKeepAlive || KeepAliveTimeout == Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAliveTimeout), KeepAliveTimeout, "KeepAliveTimeout must be at least 100 ms and finite.");
         }
 
         if (MaxTransparentRetries is < 0 or > 10)

@@ -1,0 +1,56 @@
+using Fitten.AspNetCore.Tests.Infrastructure;
+using Fitten.Client;
+
+namespace Fitten.AspNetCore.Tests.Client;
+
+/// <summary>
+/// A peer that stops answering without closing (a frozen process, a network that drops packets), seen through a
+/// <see cref="BlackHoleProxy"/>: keepalive pings notice it, with or without calls waiting on the connection.
+/// </summary>
+public sealed class DeadPeerTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task FrozenPeer_KeepaliveUnanswered_CallWithoutDeadlineFailsUnavailable()
+    {
+        await using var server = await FittenTestServer.StartAsync();
+        await using var proxy = new BlackHoleProxy(server.EndPoint);
+        await using var channel = new FittenChannel(proxy.EndPoint, new FittenChannelOptions
+        {
+            KeepAliveInterval = TimeSpan.FromMilliseconds(200),
+            KeepAliveTimeout = TimeSpan.FromMilliseconds(500),
+        });
+        Assert.Equal([1], await channel.InvokeAsync(TestMethods.Echo, [1]));
+
+        proxy.Freeze();
+        var call = channel.InvokeAsync(TestMethods.Echo, [2]).AsTask(); // no deadline: only keepalive can end it
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.WaitAsync(Bound));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Contains("keepalive", ex.Status.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task FrozenPeer_IdleConnection_ClosedByKeepalive()
+    {
+        await using var server = await FittenTestServer.StartAsync();
+        await using var proxy = new BlackHoleProxy(server.EndPoint);
+        await using var channel = new FittenChannel(proxy.EndPoint, new FittenChannelOptions
+        {
+            KeepAliveInterval = TimeSpan.FromMilliseconds(200),
+            KeepAliveTimeout = TimeSpan.FromMilliseconds(500),
+        });
+        await channel.InvokeAsync(TestMethods.Echo, [1]);
+
+        proxy.Freeze();
+
+        // No call is waiting: the connection is still found dead, so the next call does not meet it first.
+        var until = DateTime.UtcNow + Bound;
+        while (channel.OpenConnections > 0)
+        {
+            Assert.True(DateTime.UtcNow < until, "the dead connection was never closed");
+            await Task.Delay(50);
+        }
+    }
+}
