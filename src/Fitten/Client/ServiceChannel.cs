@@ -118,13 +118,13 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
             }
             else
             {
-                endpoint.EndCall(callStart, success: !OutlierDetector.IsServerFailure(status));
+                endpoint.EndCall(callStart, success: !OutlierDetector.IsInstanceFailure(status, outcome.NotProcessed));
 
                 // Refused with no connection open means nothing listens there; refused on an open connection
                 // means busy or going away, which the instance's own channel already retried.
                 bool refused = unreachable && endpoint.Channel!.OpenConnections == 0;
                 long now = Environment.TickCount64;
-                if (_outliers.OnFailure(endpoint, status, refused, state.Endpoints, now))
+                if (_outliers.OnFailure(endpoint, status, outcome.NotProcessed, refused, state.Endpoints, now))
                 {
                     LoadBalancingTelemetry.Ejected(Service, endpoint);
                     LogEjected(endpoint, refused, status, now);

@@ -11,8 +11,14 @@ internal sealed class OutlierDetector(OutlierDetectionOptions options)
 {
     private readonly Lock _lock = new();
 
-    public static bool IsServerFailure(StatusCode code)
-        => code is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss;
+    /// <summary>
+    /// Whether an outcome counts against the instance that had the call: the server failed it, or it ran out of time
+    /// there (a frozen or black-holed instance answers nothing, so its calls only ever time out). A deadline that ran
+    /// out before the call was sent (<paramref name="notProcessed"/>) says nothing about the instance.
+    /// </summary>
+    public static bool IsInstanceFailure(StatusCode code, bool notProcessed)
+        => code is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss
+            || (code == StatusCode.DeadlineExceeded && !notProcessed);
 
     /// <summary>
     /// Records a successful call. Returns true once per ejection: for the first success after it ended, when the
@@ -32,12 +38,12 @@ internal sealed class OutlierDetector(OutlierDetectionOptions options)
     }
 
     /// <summary>
-    /// Records a failed call. <paramref name="connectFailed"/> means the instance refused or dropped the
-    /// connection before taking the call. Returns true when this ejected the endpoint.
+    /// Records a failed call (<see cref="IsInstanceFailure"/>). <paramref name="connectFailed"/> means the instance
+    /// refused or dropped the connection before taking the call. Returns true when this ejected the endpoint.
     /// </summary>
-    public bool OnFailure(BalancerEndpoint endpoint, StatusCode code, bool connectFailed, ImmutableArray<BalancerEndpoint> all, long nowMs)
+    public bool OnFailure(BalancerEndpoint endpoint, StatusCode code, bool notProcessed, bool connectFailed, ImmutableArray<BalancerEndpoint> all, long nowMs)
     {
-        if (!options.Enabled || (!connectFailed && !IsServerFailure(code)))
+        if (!options.Enabled || (!connectFailed && !IsInstanceFailure(code, notProcessed)))
         {
             return false;
         }

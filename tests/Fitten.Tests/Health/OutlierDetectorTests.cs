@@ -13,9 +13,9 @@ public class OutlierDetectorTests
         var endpoints = Endpoints.Equal(3);
         var detector = new OutlierDetector(new OutlierDetectionOptions { ConsecutiveFailures = 3 });
 
-        Assert.False(detector.OnFailure(endpoints[0], StatusCode.Internal, false, endpoints, Now));
-        Assert.False(detector.OnFailure(endpoints[0], StatusCode.Unavailable, false, endpoints, Now));
-        Assert.True(detector.OnFailure(endpoints[0], StatusCode.Internal, false, endpoints, Now));
+        Assert.False(detector.OnFailure(endpoints[0], StatusCode.Internal, notProcessed: false, connectFailed: false, endpoints, Now));
+        Assert.False(detector.OnFailure(endpoints[0], StatusCode.Unavailable, notProcessed: false, connectFailed: false, endpoints, Now));
+        Assert.True(detector.OnFailure(endpoints[0], StatusCode.Internal, notProcessed: false, connectFailed: false, endpoints, Now));
         Assert.True(endpoints[0].IsEjectedAt(Now + 29_999));
         Assert.False(endpoints[0].IsEjectedAt(Now + 30_000));
     }
@@ -26,23 +26,32 @@ public class OutlierDetectorTests
         var endpoints = Endpoints.Equal(3);
         var detector = new OutlierDetector(new OutlierDetectionOptions { ConsecutiveFailures = 2 });
 
-        detector.OnFailure(endpoints[0], StatusCode.Internal, false, endpoints, Now);
+        detector.OnFailure(endpoints[0], StatusCode.Internal, notProcessed: false, connectFailed: false, endpoints, Now);
         detector.OnSuccess(endpoints[0]);
 
-        Assert.False(detector.OnFailure(endpoints[0], StatusCode.Internal, false, endpoints, Now));
+        Assert.False(detector.OnFailure(endpoints[0], StatusCode.Internal, notProcessed: false, connectFailed: false, endpoints, Now));
     }
 
     [Theory]
     [InlineData(StatusCode.NotFound)]
     [InlineData(StatusCode.InvalidArgument)]
-    [InlineData(StatusCode.DeadlineExceeded)]
     [InlineData(StatusCode.Cancelled)]
     public void OnFailure_ApplicationStatus_NeverEjects(StatusCode code)
     {
         var endpoints = Endpoints.Equal(3);
         var detector = new OutlierDetector(new OutlierDetectionOptions { ConsecutiveFailures = 1 });
 
-        Assert.False(detector.OnFailure(endpoints[0], code, false, endpoints, Now));
+        Assert.False(detector.OnFailure(endpoints[0], code, notProcessed: false, connectFailed: false, endpoints, Now));
+    }
+
+    [Fact]
+    public void OnFailure_TimedOutOnTheInstance_Counts_TimedOutBeforeSending_DoesNot()
+    {
+        var endpoints = Endpoints.Equal(3);
+        var detector = new OutlierDetector(new OutlierDetectionOptions { ConsecutiveFailures = 1 });
+
+        Assert.False(detector.OnFailure(endpoints[0], StatusCode.DeadlineExceeded, notProcessed: true, connectFailed: false, endpoints, Now));
+        Assert.True(detector.OnFailure(endpoints[0], StatusCode.DeadlineExceeded, notProcessed: false, connectFailed: false, endpoints, Now));
     }
 
     [Fact]
@@ -51,7 +60,7 @@ public class OutlierDetectorTests
         var endpoints = Endpoints.Equal(2);
         var detector = new OutlierDetector(new OutlierDetectionOptions());
 
-        Assert.True(detector.OnFailure(endpoints[1], StatusCode.Unavailable, true, endpoints, Now));
+        Assert.True(detector.OnFailure(endpoints[1], StatusCode.Unavailable, notProcessed: false, connectFailed: true, endpoints, Now));
     }
 
     [Theory]
@@ -69,7 +78,7 @@ public class OutlierDetectorTests
 
         foreach (var endpoint in endpoints)
         {
-            detector.OnFailure(endpoint, StatusCode.Unavailable, true, endpoints, Now);
+            detector.OnFailure(endpoint, StatusCode.Unavailable, notProcessed: false, connectFailed: true, endpoints, Now);
         }
 
         Assert.Equal(expected, endpoints.Count(e => e.IsEjectedAt(Now)));
@@ -84,7 +93,7 @@ public class OutlierDetectorTests
         long[] lengths = new long[3];
         for (int i = 0; i < lengths.Length; i++)
         {
-            detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, now);
+            detector.OnFailure(endpoints[0], StatusCode.Unavailable, notProcessed: false, connectFailed: true, endpoints, now);
             lengths[i] = endpoints[0].EjectedUntil - now;
             now = endpoints[0].EjectedUntil;
         }
@@ -97,10 +106,10 @@ public class OutlierDetectorTests
     {
         var endpoints = Endpoints.Equal(2);
         var detector = TenToTwentyFiveSeconds();
-        detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, Now);
+        detector.OnFailure(endpoints[0], StatusCode.Unavailable, notProcessed: false, connectFailed: true, endpoints, Now);
         long later = endpoints[0].EjectedUntil + 26_000;
 
-        detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, later);
+        detector.OnFailure(endpoints[0], StatusCode.Unavailable, notProcessed: false, connectFailed: true, endpoints, later);
 
         Assert.Equal(10_000, endpoints[0].EjectedUntil - later);
     }
@@ -111,7 +120,7 @@ public class OutlierDetectorTests
         var endpoints = Endpoints.Equal(2);
         var detector = new OutlierDetector(new OutlierDetectionOptions { Enabled = false });
 
-        Assert.False(detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, Now));
+        Assert.False(detector.OnFailure(endpoints[0], StatusCode.Unavailable, notProcessed: false, connectFailed: true, endpoints, Now));
     }
 
     [Fact]
@@ -121,7 +130,7 @@ public class OutlierDetectorTests
         var detector = TenToTwentyFiveSeconds();
 
         // OnSuccess reads the real clock: an ejection that began a minute ago (10 s long) has ended.
-        detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, Environment.TickCount64 - 60_000);
+        detector.OnFailure(endpoints[0], StatusCode.Unavailable, notProcessed: false, connectFailed: true, endpoints, Environment.TickCount64 - 60_000);
 
         Assert.True(detector.OnSuccess(endpoints[0]));
         Assert.False(detector.OnSuccess(endpoints[0]));
@@ -132,7 +141,7 @@ public class OutlierDetectorTests
     {
         var endpoints = Endpoints.Equal(2);
         var detector = TenToTwentyFiveSeconds();
-        detector.OnFailure(endpoints[0], StatusCode.Unavailable, true, endpoints, Environment.TickCount64);
+        detector.OnFailure(endpoints[0], StatusCode.Unavailable, notProcessed: false, connectFailed: true, endpoints, Environment.TickCount64);
 
         // A panic-mode pick succeeding while the ejection lasts does not end it.
         Assert.False(detector.OnSuccess(endpoints[0]));
