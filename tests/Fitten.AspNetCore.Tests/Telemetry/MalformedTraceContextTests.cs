@@ -73,6 +73,7 @@ public sealed class MalformedTraceContextTests
         var (code, message) = response.ReadStatus();
         Assert.True(code == StatusCode.OK, $"{shape}: {code} {message}");
         Assert.Equal([1, 2, 3], response.Message);
+        Assert.Contains(spans.ToArray(), s => s.Kind == ActivityKind.Server && s.DisplayName == "test.echo/Echo");
 
         // The same connection and a fresh client both still get answers.
         await raw.SendRequestAsync(3, "test.echo/Echo", [4]);
