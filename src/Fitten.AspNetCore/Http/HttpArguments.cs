@@ -19,11 +19,22 @@ internal sealed class HttpArguments(HttpContext http, ReadOnlySequence<byte> bod
     {
         if (body.IsEmpty)
         {
-            return required ? throw new JsonException("A JSON request body is required.") : default;
+            return required ? throw InputErrors.Mark(new JsonException("A JSON request body is required.")) : default;
         }
 
         var reader = new Utf8JsonReader(body, readerOptions);
-        var value = JsonSerializer.Deserialize(ref reader, typeInfo);
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(ref reader, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            // The serializer's path is relative to the value it read, which is the whole body.
+            InputErrors.SetValueStart(ex, 0);
+            throw;
+        }
+
         JsonCodec.EnsureEnd(ref reader);
         return value;
     }

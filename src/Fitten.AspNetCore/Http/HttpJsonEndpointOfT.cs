@@ -19,6 +19,7 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
 
     private readonly Method<TRequest, TResponse> _method;
     private readonly ServerCallHandler<TRequest, TResponse> _pipeline;
+    private readonly ServerPipeline _server;
     private readonly JsonArguments<TRequest> _arguments;
     private readonly Marshaller<TResponse> _response;
     private readonly JsonCodec _codec;
@@ -27,12 +28,13 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
     private readonly bool _routeReadsBody;
 
     public HttpJsonEndpoint(
-        Method<TRequest, TResponse> method, ServerCallHandler<TRequest, TResponse> pipeline, JsonArguments<TRequest> arguments,
+        Method<TRequest, TResponse> method, ServerCallHandler<TRequest, TResponse> pipeline, ServerPipeline server, JsonArguments<TRequest> arguments,
         ContractMethod descriptor, JsonCodec codec, long maxBody, ILogger logger)
         : base(descriptor, method.ServiceName)
     {
         _method = method;
         _pipeline = pipeline;
+        _server = server;
         _arguments = arguments;
         _codec = codec;
         _response = codec.CreateValueMarshaller<TResponse>();
@@ -58,10 +60,15 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
             return TooLarge(context);
         }
 
-        if (http.ContentType is not null && !http.HasJsonContentType())
+        // A body must say it is JSON: one without a content type (or with one a form can send) is a request a
+        // browser sends cross-site with no CORS preflight, so taking it would let any web page call the method.
+        if (http.ContentType is null ? HasBody(context) : !http.HasJsonContentType())
         {
             return ProblemResponse.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, StatusCode.InvalidArgument,
-                $"Send the body of {_method.FullName} as application/json, not {http.ContentType}.", _method.FullName);
+                http.ContentType is null
+                    ? $"Send the body of {_method.FullName} with Content-Type: application/json."
+                    : $"Send the body of {_method.FullName} as application/json, not {http.ContentType}.",
+                _method.FullName);
         }
 
         var body = http.BodyReader;
@@ -77,6 +84,12 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
 
         return ReadBodyAsync(context, body, route);
     }
+
+    /// <summary>False only when the request certainly has no body (Content-Length: 0, or none and not chunked).</summary>
+    private static bool HasBody(HttpContext context)
+        => context.Request.ContentLength is { } length
+            ? length > 0
+            : context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
 
     private async Task ReadBodyAsync(HttpContext context, PipeReader body, bool route)
     {
@@ -140,7 +153,8 @@ internal sealed class HttpJsonEndpoint<TRequest, TResponse> : HttpJsonEndpoint
         catch (Exception ex)
         {
             request = default!;
-            return ProblemResponse.WriteAsync(context, StatusCode.InvalidArgument, $"Failed to decode the request of {_method.FullName}: {ex.Message}", _method.FullName);
+            string detail = _server.DecodeFailed(ex, _method.FullName, buffer, _codec.ReaderOptions, context.Connection.RemoteIpAddress?.ToString());
+            return ProblemResponse.WriteAsync(context, StatusCode.InvalidArgument, detail, _method.FullName);
         }
     }
 

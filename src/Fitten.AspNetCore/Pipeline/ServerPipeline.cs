@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Text.Json;
 using Fitten.AspNetCore.Server;
 using Fitten.Pipeline;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,11 +17,14 @@ internal sealed partial class ServerPipeline
     private readonly ServerInterceptor[] _stages;
     private readonly ILogger _logger;
 
-    public ServerPipeline(IOptions<FittenServerOptions> options, ILoggerFactory loggerFactory)
+    public ServerPipeline(IOptions<FittenServerOptions> options, ILoggerFactory loggerFactory, IHostEnvironment? environment = null)
     {
         _logger = loggerFactory.CreateLogger(LogCategory);
         _stages = Compose(options.Value.Interceptors, _logger);
+        _development = environment?.IsDevelopment() ?? false;
     }
+
+    private readonly bool _development;
 
     /// <summary>The log category of handler failures.</summary>
     public const string LogCategory = "Fitten.Server";
@@ -48,6 +54,13 @@ internal sealed partial class ServerPipeline
 
         return [.. stages];
     }
+
+    /// <summary>
+    /// Logs a request of <paramref name="method"/> that did not decode and returns what its caller is told (the
+    /// exception's own text only in Development, as ASP.NET Core does).
+    /// </summary>
+    public string DecodeFailed(Exception exception, string method, ReadOnlySequence<byte> payload, in JsonReaderOptions json, string? peer)
+        => ServerExceptions.DecodeFailed(exception, method, payload, json, _development, _logger, peer);
 
     /// <summary>Composes <paramref name="handler"/> with every stage, for one method.</summary>
     public ServerCallHandler<TRequest, TResponse> Build<TRequest, TResponse>(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler)

@@ -16,12 +16,15 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
     private readonly Method<TRequest, TResponse> _method;
     private readonly ServerCallHandler<TRequest, TResponse> _pipeline;
     private readonly (byte[] Name, MethodCodec<TRequest, TResponse> Codec)[] _codecs;
+    private readonly ServerPipeline _server;
+    private readonly System.Text.Json.JsonReaderOptions _jsonReader;
 
     public UnaryServerMethod(Method<TRequest, TResponse> method, Func<TRequest, ServerCallContext, ValueTask<TResponse>> handler, ServerPipeline pipeline, IEnumerable<FittenCodec>? codecs = null)
         : base(method.ServiceName, method.Name, method.FullName)
     {
         _method = method;
         _pipeline = pipeline.Build(method, handler);
+        _server = pipeline;
         var bound = new List<(byte[], MethodCodec<TRequest, TResponse>)>
         {
             (Encoding.UTF8.GetBytes(method.DefaultCodecName), method.GetCodec(null)!),
@@ -31,6 +34,10 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
             if (codec.Name != method.DefaultCodecName && codec.Bind(method) is { } binding)
             {
                 bound.Add((Encoding.UTF8.GetBytes(codec.Name), binding));
+                if (codec is JsonCodec json)
+                {
+                    _jsonReader = json.ReaderOptions;
+                }
             }
         }
 
@@ -39,7 +46,7 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
 
     public override Http.HttpJsonEndpoint? CreateHttpEndpoint(ContractMethod descriptor, JsonCodec codec, long maxBody, Microsoft.Extensions.Logging.ILogger logger)
         => _method.JsonArguments is { } arguments
-            ? new Http.HttpJsonEndpoint<TRequest, TResponse>(_method, _pipeline, arguments, descriptor, codec, maxBody, logger)
+            ? new Http.HttpJsonEndpoint<TRequest, TResponse>(_method, _pipeline, _server, arguments, descriptor, codec, maxBody, logger)
             : null;
 
     public override ValueTask InvokeAsync(ServerCall call)
@@ -63,7 +70,9 @@ internal sealed class UnaryServerMethod<TRequest, TResponse> : ServerMethod
         }
         catch (Exception ex)
         {
-            call.SetStatus(StatusCode.InvalidArgument, $"Failed to decode the request of {FullName}: {ex.Message}");
+            // The message is the tail of the request payload (after its metadata).
+            var message = call.RequestPayload.WrittenMemory[^call.RequestMessage.Length..];
+            call.SetStatus(StatusCode.InvalidArgument, _server.DecodeFailed(ex, FullName, new(message), _jsonReader, call.Peer));
             return default;
         }
 

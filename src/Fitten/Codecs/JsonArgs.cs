@@ -41,7 +41,7 @@ public static class JsonArgs
 
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException($"Expected a JSON object holding the method's parameters, found {reader.TokenType}.");
+            throw InputErrors.Mark(new JsonException($"Expected a JSON object holding the method's parameters, found {reader.TokenType}."));
         }
 
         return true;
@@ -52,7 +52,7 @@ public static class JsonArgs
     {
         if (!reader.Read())
         {
-            throw new JsonException("The JSON object ends early.");
+            throw InputErrors.Mark(new JsonException("The JSON object ends early."));
         }
 
         return reader.TokenType == JsonTokenType.PropertyName;
@@ -92,10 +92,21 @@ public static class JsonArgs
     {
         if (!reader.Read())
         {
-            throw new JsonException("The JSON object ends early.");
+            throw InputErrors.Mark(new JsonException("The JSON object ends early."));
         }
 
-        return JsonSerializer.Deserialize(ref reader, TypeInfo<T>(options))!;
+        var typeInfo = TypeInfo<T>(options);
+        long start = reader.TokenStartIndex;
+        try
+        {
+            return JsonSerializer.Deserialize(ref reader, typeInfo)!;
+        }
+        catch (JsonException ex)
+        {
+            // Its path and position are relative to this value; a server names the value by where it starts.
+            InputErrors.SetValueStart(ex, start);
+            throw;
+        }
     }
 
     /// <summary>Writes one property.</summary>
@@ -106,7 +117,7 @@ public static class JsonArgs
     }
 
     /// <summary>Throws the error for a required parameter that is absent.</summary>
-    public static JsonException Missing(string name) => new($"The parameter '{name}' is required.");
+    public static JsonException Missing(string name) => InputErrors.Mark(new JsonException($"The parameter '{name}' is required."));
 
     /// <summary>Parses a route or query value of a parsable type; absent is default unless <paramref name="required"/>.</summary>
     public static T? Parse<T>(string? raw, string name, bool required)
@@ -143,5 +154,5 @@ public static class JsonArgs
         => raw is null ? null : Enum.TryParse<T>(raw, ignoreCase: true, out var value) ? value : throw Invalid(raw, name, typeof(T));
 
     private static FormatException Invalid(string raw, string name, Type type)
-        => new($"The parameter '{name}' must be a {type.Name}; '{(raw.Length > 64 ? raw[..64] + "…" : raw)}' is not one.");
+        => InputErrors.Mark(new FormatException($"The parameter '{name}' must be a {type.Name}; '{(raw.Length > 64 ? raw[..64] + "…" : raw)}' is not one."));
 }

@@ -104,7 +104,7 @@ public sealed class JsonCodec : FittenCodec
     {
         if (reader.Read())
         {
-            throw new JsonException($"Unexpected {reader.TokenType} after the end of the JSON value.");
+            throw InputErrors.Mark(new JsonException($"Unexpected {reader.TokenType} after the end of the JSON value."));
         }
     }
 

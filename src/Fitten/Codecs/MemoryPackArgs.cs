@@ -24,7 +24,7 @@ public static class MemoryPackArgs
     {
         if (offset > payload.Length)
         {
-            throw new InvalidDataException("The request ends before all parameters were read.");
+            throw InputErrors.Mark(new InvalidDataException("The request ends before all parameters were read."));
         }
 
         T? value = default;
@@ -38,7 +38,7 @@ public static class MemoryPackArgs
     {
         if (offset != payload.Length)
         {
-            throw new InvalidDataException($"{payload.Length - offset} bytes left after the last parameter: the caller's contract does not match this one.");
+            throw InputErrors.Mark(new InvalidDataException($"{payload.Length - offset} bytes left after the last parameter: the caller's contract does not match this one."));
         }
     }
 }

@@ -164,6 +164,56 @@ public sealed class HttpJsonEndpointTests : IAsyncLifetime
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "INVALID_ARGUMENT", "application/json");
     }
 
+    [Theory]
+    [InlineData("/test.greeter/Greet", null)]
+    [InlineData("/test.greeter/Greet", "text/plain")]
+    [InlineData("/test.greeter/Greet", "multipart/form-data; boundary=x")]
+    [InlineData("/test.greeter/Greet", "application/x-www-form-urlencoded")]
+    [InlineData("/test.greeter/Count", null)]
+    [InlineData("/greetings/7/find", null)]
+    [InlineData("/greetings/7/find", "text/plain")]
+    public async Task BodyWithoutJsonContentType_415_HandlerNotRun(string path, string? contentType)
+    {
+        // Without a content type (or with one a form can send) a browser sends the body cross-site with no CORS
+        // preflight; only application/json makes it ask first.
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(path.StartsWith("/greetings", StringComparison.Ordinal) ? """["x"]""" : """{"name":"x","times":1}"""));
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var response = await _http.PostAsync(path, content);
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "INVALID_ARGUMENT", "application/json");
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("Application/JSON")]
+    [InlineData("application/vnd.fitten+json")]
+    public async Task JsonContentTypes_Accepted(string contentType)
+    {
+        var content = new ByteArrayContent("""{"name":"x","times":1}"""u8.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await _http.PostAsync("/test.greeter/Greet", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task NoBodyAtAll_NeedsNoContentType()
+    {
+        using var count = await _http.PostAsync("/test.greeter/Count", content: null);
+        using var reset = await _http.DeleteAsync("/counter");
+        using var greet = await _http.GetAsync("/greetings/ada?times=1");
+
+        Assert.Equal(HttpStatusCode.OK, count.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, greet.StatusCode);
+    }
+
     [Fact]
     public async Task BodyOverTheLimit_413_AndTheServerKeepsServing()
     {

@@ -79,7 +79,8 @@ public sealed class OpenApiDocumentTests
         var reset = document.Paths["/counter"].Operations![HttpMethod.Delete];
         Assert.Contains("204", reset.Responses!);
         var find = document.Paths["/greetings/{id}/find"].Operations![HttpMethod.Post];
-        Assert.NotNull(find.RequestBody);
+        Assert.Equal(["application/json"], find.RequestBody!.Content!.Keys);
+        Assert.Equal(["application/json"], defaultGreet.RequestBody.Content.Keys);
     }
 
     [Fact]
