@@ -52,6 +52,46 @@ public sealed class ServiceRegistrationTests
     }
 
     [Fact]
+    public async Task Register_WildcardBinding_LogsTheHostItPublishes()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = Build(new() { [AdvertisedHostKey] = "rpc.example.test" }, k => k.Listen(IPAddress.Any, 0, l => l.UseFitten()), logs);
+        await app.StartAsync();
+
+        var published = await logs.WaitForAsync(103);
+
+        Assert.Contains("published as rpc.example.test:", published.Message, StringComparison.Ordinal);
+        Assert.Contains(AdvertisedHostKey, published.Message, StringComparison.Ordinal);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Register_NoEndpointServesRpc_PublishesNothingAndWarns()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = Build([], k => k.Listen(IPAddress.Loopback, 0), logs);
+        await app.StartAsync();
+
+        var warning = await logs.WaitForAsync(104);
+
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(InstanceServer.Service, warning.Message, StringComparison.Ordinal);
+        Assert.Empty(await PublishedAsync(app));
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Start_BadAdvertisedHostUnderAnotherSectionPath_FailsNamingThatKey()
+    {
+        await using var app = Build(
+            new() { ["My:Registry:AdvertisedHost"] = "http://rpc.example.test" }, k => k.Listen(IPAddress.Any, 0, l => l.UseFitten()), registrySection: "My:Registry");
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("My:Registry:AdvertisedHost is 'http://rpc.example.test'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Register_WildcardBindingWithoutAdvertisedHost_PublishesAMachineAddressOrFailsNamingTheKey()
     {
         await using var app = Build([], k => k.Listen(IPAddress.Any, 0, l => l.UseFitten()));
@@ -104,17 +144,29 @@ public sealed class ServiceRegistrationTests
         Assert.Contains(value, ex.Message, StringComparison.Ordinal);
     }
 
-    private static WebApplication Build(Dictionary<string, string?> settings, Action<KestrelServerOptions> listen)
+    /// <summary>A server registering itself; with <paramref name="registrySection"/>, the registry is chosen from that section.</summary>
+    private static WebApplication Build(
+        Dictionary<string, string?> settings, Action<KestrelServerOptions> listen, CapturingLoggerProvider? logs = null, string? registrySection = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.Configuration[key] = value;
         }
 
-        builder.Services.AddFitten()
-            .AddUnaryMethod(InstanceServer.Whoami, (_, _) => ValueTask.FromResult("self"))
+        var fitten = builder.Services.AddFitten();
+        if (registrySection is not null)
+        {
+            fitten.AddRegistryFromConfiguration(registrySection);
+        }
+
+        fitten.AddUnaryMethod(InstanceServer.Whoami, (_, _) => ValueTask.FromResult("self"))
             .AddServiceRegistration(InstanceServer.Service);
         builder.WebHost.ConfigureKestrel(listen);
         return builder.Build();
