@@ -1,12 +1,12 @@
 using Fitten.AspNetCore.Hosting;
 using Fitten.Client;
 using Fitten.Discovery;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Fitten.AspNetCore.Discovery;
@@ -62,13 +62,21 @@ public static class FittenDiscoveryBuilderExtensions
             .Configure<IConfiguration>((options, configuration) =>
             {
                 options.SectionPath = sectionPath;
-                if (configuration.GetSection(sectionPath)["Kind"] is { Length: > 0 } kind)
+                var section = configuration.GetSection(sectionPath);
+                if (section[nameof(RegistryOptions.Kind)] is { Length: > 0 } kind)
                 {
                     options.Kind = kind;
+                }
+
+                // AddFitten read Fitten:Registry:AdvertisedHost already; another section path may set it too.
+                if (section[nameof(RegistryOptions.AdvertisedHost)] is { Length: > 0 } host)
+                {
+                    options.AdvertisedHost = host;
                 }
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, AdvertisedHostValidator>());
 
         // The built-in kinds, as keyed services: Fitten.Etcd adds the etcd kind, and your own kinds come in the same way.
         // (AddInProcessRegistry for the registry itself; its unkeyed registrations are replaced below.)
@@ -121,17 +129,29 @@ public static class FittenDiscoveryBuilderExtensions
     }
 
     /// <summary>
-    /// Registers this server as an instance of <paramref name="service"/> once it listens (at each address
-    /// Kestrel bound, so port 0 works), and deregisters it when the application starts stopping, before
-    /// connections drain. <paramref name="configure"/> may set weight, zone, version and tags.
+    /// Registers this server as an instance of <paramref name="service"/> once it listens, at each Kestrel endpoint
+    /// that serves Fitten RPC (<c>UseFitten</c> or <c>UseFittenAlongsideHttp</c>; HTTP-only endpoints are not
+    /// published) as Kestrel bound it, so port 0 works. An endpoint bound to 0.0.0.0 or [::] is published under
+    /// <see cref="RegistryOptions.AdvertisedHost"/> (<c>Fitten:Registry:AdvertisedHost</c>, by default this machine's
+    /// first non-loopback address). Deregisters when the application starts stopping, before connections drain.
+    /// <paramref name="configure"/> may set weight, zone, version and tags.
     /// </summary>
     public static IFittenBuilder AddServiceRegistration(this IFittenBuilder builder, string service, Func<ServiceInstance, ServiceInstance>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         builder.AddInProcessRegistry();
+        builder.Services.AddOptions<RegistryOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, AdvertisedHostValidator>());
         builder.Services.AddSingleton<IHostedService>(sp => new ServiceRegistration(
-            service, configure, sp.GetRequiredService<IServiceRegistrar>(), sp.GetRequiredService<IServer>(), sp.GetRequiredService<IHostApplicationLifetime>()));
+            service,
+            configure,
+            sp.GetRequiredService<IServiceRegistrar>(),
+            sp.GetRequiredService<FittenEndpoints>(),
+            sp.GetRequiredService<IOptions<RegistryOptions>>(),
+            sp.GetRequiredService<IHostApplicationLifetime>(),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger(RegistrarLog.Category),
+            AdvertisedHost.MachineAddresses));
         return builder;
     }
 

@@ -13,6 +13,7 @@ public static class FittenListenOptionsExtensions
     {
         ArgumentNullException.ThrowIfNull(listenOptions);
         var server = listenOptions.ApplicationServices.GetRequiredService<FittenRpcServer>();
+        listenOptions.ApplicationServices.GetRequiredService<FittenEndpoints>().Add(listenOptions);
         listenOptions.Use(_ => server.OnConnectedAsync);
         return listenOptions;
     }
@@ -29,6 +30,7 @@ public static class FittenListenOptionsExtensions
         var server = listenOptions.ApplicationServices.GetRequiredService<FittenRpcServer>();
         var handoff = listenOptions.ApplicationServices.GetRequiredService<Http2Handoff>();
         handoff.Request();
+        listenOptions.ApplicationServices.GetRequiredService<FittenEndpoints>().Add(listenOptions);
         listenOptions.Use(next => connection => ProtocolSniffer.DispatchAsync(connection, listenOptions, server, handoff, next));
         return listenOptions;
     }

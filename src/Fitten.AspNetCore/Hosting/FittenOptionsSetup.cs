@@ -8,11 +8,13 @@ namespace Fitten.AspNetCore.Hosting;
 /// <summary>
 /// Binds Fitten's options from configuration, before the code's own <c>Configure</c> callbacks run (so code wins):
 /// the server from <c>Fitten:Server</c>, each client from <c>Fitten:Clients:{service}</c> (the section whose
-/// <c>Endpoints</c> the configuration registry reads). Bound by the configuration binder's source generator, so
+/// <c>Endpoints</c> the configuration registry reads), the registry's advertised host from
+/// <c>Fitten:Registry:AdvertisedHost</c>. Bound by the configuration binder's source generator, so
 /// Native AOT needs no reflection. A value the options refuse fails start-up naming its key.
 /// </summary>
 internal sealed class FittenOptionsSetup(IConfiguration? configuration)
-    : IConfigureOptions<FittenServerOptions>, IConfigureNamedOptions<FittenChannelOptions>, IConfigureNamedOptions<ServiceChannelOptions>
+    : IConfigureOptions<FittenServerOptions>, IConfigureNamedOptions<FittenChannelOptions>, IConfigureNamedOptions<ServiceChannelOptions>,
+      IConfigureOptions<Discovery.RegistryOptions>
 {
     /// <summary>The server's section.</summary>
     public const string ServerSection = "Fitten:Server";
@@ -38,6 +40,15 @@ internal sealed class FittenOptionsSetup(IConfiguration? configuration)
         if (!string.IsNullOrEmpty(name))
         {
             Bind(ClientSection(name), options, static (section, o) => section.Bind(o));
+        }
+    }
+
+    // Only AdvertisedHost: Kind is read by AddRegistryFromConfiguration, from the section path it is given.
+    public void Configure(Discovery.RegistryOptions options)
+    {
+        if (configuration?.GetSection(Discovery.RegistryOptions.DefaultSectionPath)[nameof(options.AdvertisedHost)] is { Length: > 0 } host)
+        {
+            options.AdvertisedHost = host;
         }
     }
 

@@ -26,6 +26,7 @@ public static class FittenServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FittenServerOptions>, FittenOptionsSetup>(static sp => new FittenOptionsSetup(sp.GetService<IConfiguration>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Fitten.Client.FittenChannelOptions>, FittenOptionsSetup>(static sp => new FittenOptionsSetup(sp.GetService<IConfiguration>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Fitten.Client.ServiceChannelOptions>, FittenOptionsSetup>(static sp => new FittenOptionsSetup(sp.GetService<IConfiguration>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Discovery.RegistryOptions>, FittenOptionsSetup>(static sp => new FittenOptionsSetup(sp.GetService<IConfiguration>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Fitten.Client.FittenChannelOptions>, OptionsProblems>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Fitten.Client.ServiceChannelOptions>, OptionsProblems>());
         var options = services.AddOptions<FittenServerOptions>();
@@ -45,6 +46,7 @@ public static class FittenServiceCollectionExtensions
         services.TryAddSingleton<Http2Handoff>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, Http2Handoff>(static sp => sp.GetRequiredService<Http2Handoff>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, Http2HandoffListenerFactory>());
+        services.TryAddSingleton<FittenEndpoints>();
         services.TryAddSingleton<ServedContracts>();
         services.TryAddSingleton<Pipeline.ServerPipeline>();
         if (!services.Any(static d => d.ServiceType == typeof(Http.FittenOpenApiTransformer)))
