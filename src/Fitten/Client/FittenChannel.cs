@@ -116,7 +116,17 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDispos
                 }
 
                 pending.Request.Reset();
-                RequestEncoder.Encode(pending, method, codec.Request, call.Request, call.Deadline, call.Options.Headers, _options.Caller ?? inbound?.Service, inbound, activity);
+                try
+                {
+                    RequestEncoder.Encode(pending, method, codec.Request, call.Request, call.Deadline, call.Options.Headers, _options.Caller ?? inbound?.Service, inbound, activity);
+                }
+                catch (Exception ex)
+                {
+                    // The caller's own request cannot be written (a serializer's limit, a value it rejects): nothing was sent.
+                    (code, message, notProcessed) = (StatusCode.Internal, $"Failed to encode the request of {method.FullName}: {ex.Message}", true);
+                    break;
+                }
+
                 if (pending.Request.WrittenCount > connection.PeerMaxFrameSize)
                 {
                     code = StatusCode.ResourceExhausted;

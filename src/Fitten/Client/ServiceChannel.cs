@@ -96,7 +96,19 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
 
             var endpoint = PickOther(state, context, previous);
             long callStart = endpoint.BeginCall();
-            var outcome = await endpoint.Channel!.SendAsync(call).ConfigureAwait(false);
+            CallOutcome<TResponse> outcome;
+            try
+            {
+                outcome = await endpoint.Channel!.SendAsync(call).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Transports report failures as outcomes; an exception is a bug or a disposed channel, not the
+                // instance's health. The books must balance either way.
+                endpoint.EndCall(callStart, success: true);
+                throw;
+            }
+
             if (outcome.IsOk)
             {
                 endpoint.EndCall(callStart, success: true);
