@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Fitten.Etcd.Tests;
 
 /// <summary>The etcd registry against a real etcd on loopback.</summary>
-public sealed class EtcdRegistryTests : IAsyncLifetime
+public sealed partial class EtcdRegistryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly CapturingLoggerProvider _logs = new();
@@ -229,28 +229,6 @@ public sealed class EtcdRegistryTests : IAsyncLifetime
         var reread = await _logs.WaitForAsync(129);
         Assert.Equal(LogLevel.Warning, reread.Level);
         Assert.Contains("Watch of s reads all instances again", reread.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task WatchCutOffWhileEtcdCompacts_ResumesByReadingAgainAndLogsWhy()
-    {
-        await using var proxy = new TcpProxy(_etcd.Endpoint);
-        await using var registrar = Registry();
-        await using var resolver = Registry(endpoint: proxy.Endpoint);
-        using var cts = new CancellationTokenSource(Patience * 2);
-        await using var watch = await WatchFirstInstanceAsync(registrar, resolver, cts.Token);
-
-        // The watcher loses etcd; meanwhile the instance set changes and etcd compacts away the history it missed.
-        proxy.Cut();
-        Assert.Contains(proxy.Endpoint, (await _logs.WaitForAsync(126)).Message, StringComparison.Ordinal);
-        await registrar.RegisterAsync(new ServiceInstance("s", "127.0.0.1", 5002));
-        await _etcd.CompactAsync();
-        proxy.Restore();
-
-        await WaitForCountAsync(watch, 2);
-
-        Assert.Contains("was compacted away", (await _logs.WaitForAsync(128)).Message, StringComparison.Ordinal);
-        await _logs.WaitForAsync(127, r => r.Message.Contains(proxy.Endpoint, StringComparison.Ordinal));
     }
 
     [Fact]
