@@ -175,8 +175,7 @@ public sealed partial class EtcdRegistry
                     _store.Replace(service, [.. current.Values]);
                 }
             },
-            unreachable: (ex, error, delaySeconds) => Log.WatchUnreachable(_logger, ex, _options.Endpoint, error, service, current.Count, delaySeconds),
-            recovered: failures => Log.WatchResumed(_logger, service, _options.Endpoint, failures, revision));
+            resumed: failures => Log.WatchResumed(_logger, service, _options.Endpoint, failures, revision));
     }
 
     private static void Apply(SortedDictionary<string, ServiceInstance> current, string service, string prefix, KeyValue kv, bool isDelete)

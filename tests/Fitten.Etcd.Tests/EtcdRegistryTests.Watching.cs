@@ -94,7 +94,7 @@ public sealed partial class EtcdRegistryTests
             },
             "5002/100");
 
-        Assert.Contains(proxy, Assert.Single(_logs.Events(126)).Message, StringComparison.Ordinal);
+        Assert.Contains(proxy, Assert.Single(_logs.Events(Unreachable)).Message, StringComparison.Ordinal);
         Assert.Contains("was compacted away", (await _logs.WaitForAsync(128)).Message, StringComparison.Ordinal);
         await _logs.WaitForAsync(127, r => r.Message.Contains(proxy, StringComparison.Ordinal));
     }
@@ -113,7 +113,7 @@ public sealed partial class EtcdRegistryTests
         await using var watch = await WatchFirstInstanceAsync(registrar, resolver, cts.Token);
 
         proxy.Cut();
-        await _logs.WaitForAsync(126);
+        await _logs.WaitForAsync(Unreachable);
         await whileCut(registrar);
         proxy.Restore();
 
