@@ -35,7 +35,7 @@ public sealed partial class EtcdRegistry
 
         if (await TrySyncAsync(cancellationToken).ConfigureAwait(false) is { } error)
         {
-            Log.RegistrationPending(_logger, error, "Registration", instance.Address, instance.Service, _options.Endpoint, Describe(error));
+            Pending("Registration", instance, error);
         }
         else
         {
@@ -61,12 +61,22 @@ public sealed partial class EtcdRegistry
 
         if (await TrySyncAsync(cancellationToken).ConfigureAwait(false) is { } error)
         {
-            Log.RegistrationPending(_logger, error, "Deregistration", instance.Address, instance.Service, _options.Endpoint, Describe(error));
+            Pending("Deregistration", instance, error);
         }
         else
         {
             RegistrarLog.InstanceDeregistered(_logger, instance.Address, instance.Service, RegistryKinds.Etcd);
         }
+    }
+
+    /// <summary>
+    /// A (de)registration etcd did not take: the keep-alive loop writes it when etcd answers, so etcd being
+    /// unreachable counts against that loop (the outage's one warning, if it is the first failure).
+    /// </summary>
+    private void Pending(string operation, ServiceInstance instance, Exception error)
+    {
+        NoteUnreachable(LeaseLoop, error);
+        Log.RegistrationPending(_logger, operation, instance.Address, instance.Service, _options.Endpoint, Describe(error));
     }
 
     /// <summary>Writes what is pending; returns what went wrong when etcd could not be reached, null when written.</summary>
@@ -178,10 +188,9 @@ public sealed partial class EtcdRegistry
     /// is granted and every instance written again.
     /// </summary>
     private Task KeepAliveLoopAsync() => RetryUntilDisposedAsync(
-        "lease keep-alive",
+        LeaseLoop,
         KeepAliveAsync,
-        unreachable: (ex, error, delaySeconds) => Log.LeaseUnreachable(_logger, ex, _options.Endpoint, error, RegisteredCount(), delaySeconds),
-        recovered: failures => Log.LeaseResumed(_logger, _options.Endpoint, failures, Interlocked.Read(ref _leaseId)));
+        resumed: failures => Log.LeaseResumed(_logger, _options.Endpoint, failures, Interlocked.Read(ref _leaseId)));
 
     private async Task KeepAliveAsync(Action progress, CancellationToken token)
     {

@@ -157,20 +157,25 @@ public sealed partial class EtcdRegistry
                         continue;
                     }
 
+                    // One revision can hold many events (a lease that ends deletes all of its keys at once, a
+                    // transaction writes several), and etcd never splits a revision over responses (this watch does
+                    // not ask for fragments). So every event newer than what was applied before this response is
+                    // applied, in order; comparing with the revision of the previous event would drop all but the
+                    // first of a revision and leave ghost instances behind.
+                    long applied = revision;
                     foreach (var change in response.Events)
                     {
-                        if (change.Kv.ModRevision > revision)
+                        if (change.Kv.ModRevision > applied)
                         {
                             Apply(current, service, prefix, change.Kv, change.Type == Event.Types.EventType.Delete);
-                            revision = change.Kv.ModRevision;
+                            revision = Math.Max(revision, change.Kv.ModRevision);
                         }
                     }
 
                     _store.Replace(service, [.. current.Values]);
                 }
             },
-            unreachable: (ex, error, delaySeconds) => Log.WatchUnreachable(_logger, ex, _options.Endpoint, error, service, current.Count, delaySeconds),
-            recovered: failures => Log.WatchResumed(_logger, service, _options.Endpoint, failures, revision));
+            resumed: failures => Log.WatchResumed(_logger, service, _options.Endpoint, failures, revision));
     }
 
     private static void Apply(SortedDictionary<string, ServiceInstance> current, string service, string prefix, KeyValue kv, bool isDelete)

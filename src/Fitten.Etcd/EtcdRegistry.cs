@@ -105,30 +105,36 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
     /// end (etcd unreachable, restarting, or closing the stream) that grows ×1.6 with jitter up to 5 s
     /// (<see cref="Backoff"/>) and starts over whenever an attempt calls its progress callback. The loops that keep
     /// leases and watches alive are built on it.
-    /// The first failure in a row goes to <paramref name="unreachable"/> (a warning), the ones after it to a Debug log
-    /// naming <paramref name="loop"/>, so an outage does not flood the log; the first progress after failures goes to
-    /// <paramref name="recovered"/> with how many there were.
+    /// An attempt that fails before etcd answered it counts toward the registry's outage (<see cref="NoteUnreachable"/>:
+    /// one warning for the registry) and logs a Debug line with its exception. One that fails after etcd answered
+    /// lost a stream that worked (etcd killed, a connection cut): a Debug line, and no outage unless the next attempt
+    /// fails too, so a loop that only notices on its next beat, after etcd is back, does not warn for it. The first
+    /// progress after counted failures goes to <paramref name="resumed"/> with how many there were.
     /// </summary>
-    private async Task RetryUntilDisposedAsync(
-        string loop, Func<Action, CancellationToken, Task> attempt, Action<Exception, string, double> unreachable, Action<int> recovered)
+    private async Task RetryUntilDisposedAsync(string loop, Func<Action, CancellationToken, Task> attempt, Action<int> resumed)
     {
         await Task.Yield();
         var token = _disposed.Token;
         var backoff = new Backoff(_options.RetryDelay, MaxRetryDelay);
         int failures = 0;
+        bool answered = false;
         void Progress()
         {
+            answered = true;
             backoff.Reset();
             if (failures != 0)
             {
-                recovered(failures);
+                resumed(failures);
                 failures = 0;
             }
+
+            NoteReached(loop);
         }
 
         while (!token.IsCancellationRequested)
         {
             Exception? failure = null;
+            answered = false;
             try
             {
                 await attempt(Progress, token).ConfigureAwait(false);
@@ -145,16 +151,14 @@ public sealed partial class EtcdRegistry : IServiceRegistrar, IServiceResolver, 
 
             // Unreachable, restarting or a closed stream: the next attempt comes after the backoff.
             var delay = backoff.Next();
-            if (failure is not null)
+            if (failure is not null && answered)
             {
-                if (++failures == 1)
-                {
-                    unreachable(failure, Describe(failure), delay.TotalSeconds);
-                }
-                else
-                {
-                    Log.StillUnreachable(_logger, _options.Endpoint, loop, Describe(failure), failures, delay.TotalSeconds);
-                }
+                Log.StreamLost(_logger, failure, loop, _options.Endpoint, Describe(failure), Math.Round(delay.TotalSeconds, 2));
+            }
+            else if (failure is not null)
+            {
+                NoteUnreachable(loop, failure);
+                Log.AttemptFailed(_logger, failure, loop, _options.Endpoint, Describe(failure), ++failures, Math.Round(delay.TotalSeconds, 2));
             }
 
             try
