@@ -85,7 +85,9 @@ public sealed class EveryCallEndsTests
         }
 
         AssertNoneHung(outcomes);
-        Assert.Contains("OK", outcomes); // the channel works: some 1–2 ms calls finish in time
+
+        // The storm left the channel usable (how many 1–2 ms calls made it depends on the machine's load).
+        Assert.Equal(Payload, await channel.InvokeAsync(TestMethods.Echo, Payload, CallOptions.WithTimeout(TimeSpan.FromSeconds(10))));
     }
 
     [Fact]
