@@ -21,6 +21,7 @@ internal sealed class ClientCall : IValueTaskSource
     private int _references;
     private long _deadlineTicks;
     private int _terminal;
+    private List<PooledBufferWriter>? _retired;
 
     private ClientCall()
     {
@@ -29,8 +30,12 @@ internal sealed class ClientCall : IValueTaskSource
         _deadlineTimer = new Timer(static state => ((ClientCall)state!).OnDeadlineTimer(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
-    /// <summary>Metadata block and message of the request, encoded once and reused by transparent retries.</summary>
-    public PooledBufferWriter Request { get; } = new();
+    /// <summary>
+    /// Metadata block and message of the request for the current attempt. A connection's queue item holds the
+    /// buffer it was given (see <see cref="BeginEncoding"/>), never this property, so a resend cannot change bytes an
+    /// earlier connection has still to write.
+    /// </summary>
+    public PooledBufferWriter Request { get; private set; } = new();
 
     /// <summary>The response payload (metadata block and message), copied out of the connection's receive buffer.</summary>
     public PooledBufferWriter Response { get; } = new();
@@ -100,6 +105,22 @@ internal sealed class ClientCall : IValueTaskSource
         }
     }
 
+    /// <summary>
+    /// Empties <see cref="Request"/> for encoding an attempt. When a connection's writer still holds a reference
+    /// (an earlier attempt refused by a goaway, its frame not yet written), that writer owns the old buffer until
+    /// it lets go: this attempt gets a fresh one, and the old one is given back when the call returns to the pool.
+    /// </summary>
+    public void BeginEncoding()
+    {
+        if (Volatile.Read(ref _references) > 1)
+        {
+            (_retired ??= []).Add(Request);
+            Request = new PooledBufferWriter();
+        }
+
+        Request.Reset();
+    }
+
     /// <summary>Readies the awaitable for one attempt.</summary>
     public void BeginAttempt()
     {
@@ -167,6 +188,17 @@ internal sealed class ClientCall : IValueTaskSource
         _deadlineTimer.Change(Timeout.Infinite, Timeout.Infinite);
         Response.Reset();
         Connection = null;
+        if (_retired is { Count: > 0 })
+        {
+            // No writer is left (this was the last reference): the buffers of refused attempts can go back.
+            foreach (var buffer in _retired)
+            {
+                buffer.Release();
+            }
+
+            _retired.Clear();
+        }
+
         Pool.Return(this);
     }
 

@@ -12,7 +12,7 @@ internal sealed partial class ClientConnection
 
     private int PayloadLength(in Outbound item) => item.Type switch
     {
-        FrameType.Request => item.Call!.Request.WrittenCount,
+        FrameType.Request => item.Payload!.WrittenCount,
         FrameType.Cancel => 4,
         FrameType.Ping => 8,
         FrameType.Settings => (item.Flags & FrameFlags.Ack) != 0 ? 0 : SettingsFrame.ForClient(_limits).PayloadLength,
@@ -27,7 +27,7 @@ internal sealed partial class ClientConnection
         switch (item.Type)
         {
             case FrameType.Request:
-                item.Call!.Request.WrittenSpan.CopyTo(payload);
+                item.Payload!.WrittenSpan.CopyTo(payload);
                 break;
             case FrameType.Cancel:
                 BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)item.Value);

@@ -90,8 +90,8 @@ internal sealed partial class ClientConnection
                         // A frame larger than the coalescing buffer goes out on its own: header, then the request bytes.
                         new FrameHeader(size - FrameHeader.Size, item.Type, item.Flags, item.StreamId).Write(_sendBuffer);
                         await SendAsync(_sendBuffer.AsMemory(0, FrameHeader.Size)).ConfigureAwait(false);
-                        await SendAsync(item.Call!.Request.WrittenMemory).ConfigureAwait(false);
-                        item.Call.Release();
+                        await SendAsync(item.Payload!.WrittenMemory).ConfigureAwait(false);
+                        item.Call!.Release();
                         continue;
                     }
 

@@ -135,7 +135,7 @@ internal sealed partial class ClientConnection
             _pending.Add(id, call);
             call.AddReference();
             // Queued under the lock so stream ids reach the wire in increasing order, as the server requires.
-            _outbound.Writer.TryWrite(new Outbound(FrameType.Request, FrameFlags.EndStream, id, call, 0));
+            _outbound.Writer.TryWrite(new Outbound(FrameType.Request, FrameFlags.EndStream, id, call, 0) { Payload = call.Request });
             return true;
         }
     }
@@ -242,10 +242,14 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>
-    /// A frame waiting to be sent: a request holds a reference on its call until sent; cancels and pings carry their
-    /// value. Not shared with the server's queue item on purpose: one type generic over the call would run both
+    /// A frame waiting to be sent: a request holds a reference on its call (which keeps <see cref="Outbound.Payload"/>
+    /// alive) until sent; cancels and pings carry their value. Not shared with the server's queue item on purpose: one type generic over the call would run both
     /// sides' queues on shared generic code, which measured about twice the cost per queued frame for whichever side
     /// a process used second (a service that also calls onward uses both).
     /// </summary>
-    private readonly record struct Outbound(FrameType Type, FrameFlags Flags, uint StreamId, ClientCall? Call, ulong Value);
+    private readonly record struct Outbound(FrameType Type, FrameFlags Flags, uint StreamId, ClientCall? Call, ulong Value)
+    {
+        /// <summary>A request's encoded bytes, captured when queued: a resend encodes into another buffer.</summary>
+        public Fitten.Internal.PooledBufferWriter? Payload { get; init; }
+    }
 }

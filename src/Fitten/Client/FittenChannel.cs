@@ -115,7 +115,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDispos
                     break;
                 }
 
-                pending.Request.Reset();
+                pending.BeginEncoding();
                 try
                 {
                     RequestEncoder.Encode(pending, method, codec.Request, call.Request, call.Deadline, call.Options.Headers, _options.Caller ?? inbound?.Service, inbound, activity);
