@@ -32,6 +32,21 @@ internal sealed class RawFittenConnection : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Connects with a receive buffer of <paramref name="receiveBufferSize"/> bytes (the kernel may round it up), for
+    /// a client that never reads: the server's answers then fill that small window instead of a big default one.
+    /// </summary>
+    public static async Task<RawFittenConnection> ConnectWithReceiveBufferAsync(IPEndPoint endPoint, int receiveBufferSize)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = receiveBufferSize };
+        await socket.ConnectAsync(endPoint);
+        var connection = new RawFittenConnection(socket);
+        var preface = new byte[FittenProtocol.PrefaceLength];
+        FittenProtocol.WritePreface(preface);
+        await connection.SendAsync(preface);
+        return connection;
+    }
+
     public async Task SendAsync(ReadOnlyMemory<byte> bytes)
     {
         while (!bytes.IsEmpty)
