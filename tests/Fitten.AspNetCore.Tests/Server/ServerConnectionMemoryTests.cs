@@ -117,6 +117,28 @@ public class ServerConnectionMemoryTests(ITestOutputHelper output)
         Assert.All(kept, bytes => Assert.True(bytes <= 2 * 16 * 1024, $"a pooled call keeps {bytes} bytes of buffers"));
     }
 
+    [Theory]
+    [InlineData(64 * 1024 - 1, false)]
+    [InlineData(64 * 1024, true)]
+    [InlineData(1024L * MiB, true)]
+    [InlineData((1024L * MiB) + 1, false)]
+    public void MaxBufferedBytesPerConnection_Validated_OutOfRangeNamesTheKey(long value, bool valid)
+    {
+        var options = new FittenServerOptions { MaxBufferedBytesPerConnection = value };
+
+        var result = new Fitten.AspNetCore.Hosting.FittenServerOptionsValidator().Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("Fitten:Server:MaxBufferedBytesPerConnection", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void MaxBufferedBytesPerConnection_Default_IsTheDocumentedBound()
+        => Assert.Equal(Bound, new FittenServerOptions().MaxBufferedBytesPerConnection);
+
     /// <summary>The buffer bytes each idle pooled call keeps (read from the pool's slots; nothing else exposes them).</summary>
     private static List<long> PooledCallBuffers()
     {
