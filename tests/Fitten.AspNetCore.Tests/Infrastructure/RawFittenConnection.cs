@@ -96,6 +96,19 @@ internal sealed class RawFittenConnection : IAsyncDisposable
         return frame;
     }
 
+    /// <summary>A SETTINGS payload: 6-byte entries, id then value.</summary>
+    public static byte[] SettingsPayload(params (SettingId Id, uint Value)[] entries)
+    {
+        var payload = new byte[6 * entries.Length];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(6 * i), (ushort)entries[i].Id);
+            BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan((6 * i) + 2), entries[i].Value);
+        }
+
+        return payload;
+    }
+
     public static void AppendString(List<byte> destination, string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
