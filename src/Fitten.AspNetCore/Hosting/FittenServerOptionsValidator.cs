@@ -18,6 +18,11 @@ internal sealed class FittenServerOptionsValidator : IValidateOptions<FittenServ
             return ValidateOptionsResult.Fail($"Fitten:Server:ReadinessDrainDelay must be between 0 and 5 minutes; it is {options.ReadinessDrainDelay}.");
         }
 
+        if (options.MaxBufferedBytesPerConnection is < 64 * 1024 or > 1024 * 1024 * 1024)
+        {
+            return ValidateOptionsResult.Fail($"Fitten:Server:MaxBufferedBytesPerConnection must be between 65536 (64 KiB) and 1073741824 (1 GiB); it is {options.MaxBufferedBytesPerConnection}.");
+        }
+
         if (options.OpenApiRoute is { } route && (!route.StartsWith('/') || !route.Contains("{documentName}", StringComparison.Ordinal)))
         {
             return ValidateOptionsResult.Fail($"Fitten:Server:OpenApiRoute must start with '/' and contain '{{documentName}}'; it is '{route}'.");

@@ -15,6 +15,21 @@ public sealed class FittenServerOptions
     public FittenLimits Limits { get; } = new();
 
     /// <summary>
+    /// Most bytes one connection may hold in the server's memory before the server stops reading it: the request
+    /// payloads of its calls in flight, and of calls finished but not yet written, plus the responses and other
+    /// frames waiting to be written. Past it the server reads nothing more from that connection until what it
+    /// holds is back under half of it, so a client that sends without reading its answers fills its own TCP window,
+    /// not the server's memory (docs/protocol.md §6). A request read just before the pause and the responses of
+    /// calls already running may go over it by up to one frame each. Default: 4 MiB, room for one request of the
+    /// default maximum frame size (or thousands of typical ones) while a thousand connections stay under 4 GiB.
+    /// Range 64 KiB to 1 GiB.
+    /// </summary>
+    public long MaxBufferedBytesPerConnection { get; set; } = DefaultMaxBufferedBytesPerConnection;
+
+    /// <summary>The default of <see cref="MaxBufferedBytesPerConnection"/>: 4 MiB.</summary>
+    internal const long DefaultMaxBufferedBytesPerConnection = 4 * 1024 * 1024;
+
+    /// <summary>
     /// On shutdown, how long calls in flight may take to finish after the goaway before their connection closes.
     /// Default: 10 s, a third of the host's default 30 s shutdown timeout so draining ends before the host gives up.
     /// Range 0 to 10 minutes.

@@ -15,6 +15,11 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
 {
     private static readonly ObjectPool<ServerCall> Pool = new(static () => new ServerCall(), Environment.ProcessorCount * 128);
 
+    // What a pooled call keeps of its buffers between calls: typical messages (well under it) reuse them, while the
+    // buffers of a larger one go back, so a burst of big calls leaves at most pool size × 2 × 16 KiB (8 MiB on
+    // two cores), not its largest messages, in the pool.
+    private const int RetainedBufferSize = 16 * 1024;
+
     private readonly Action _onHandlerCompleted;
     private CancellationTokenSource _cancellation = new();
     private ValueTask _pendingHandler;
@@ -372,8 +377,9 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
             _cancellation = new CancellationTokenSource();
         }
 
-        RequestPayload.Reset();
-        ResponseBody.Reset();
+        // The response is written (or the call refused), so no one reads these buffers any more.
+        RequestPayload.Trim(RetainedBufferSize);
+        ResponseBody.Trim(RetainedBufferSize);
         _connection = null;
         _method = null;
         _caller = _traceParent = _traceState = _baggage = _codec = default;

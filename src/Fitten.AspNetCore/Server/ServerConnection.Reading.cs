@@ -70,16 +70,27 @@ internal sealed partial class ServerConnection
                     return false;
                 }
 
+                // Frame by frame against the bound: one read can hold a thousand pings or several large requests.
+                bool full = false;
                 try
                 {
-                    while (FrameReader.TryRead(ref buffer, _limits.MaxFrameSize, out var header, out var payload))
+                    while (!full && FrameReader.TryRead(ref buffer, _limits.MaxFrameSize, out var header, out var payload))
                     {
                         HandleFrame(header, payload);
+                        full = OverBufferBound;
                     }
                 }
                 finally
                 {
-                    _input.AdvanceTo(buffer.Start, buffer.End);
+                    // Stopped early: the frames left are not examined, so the next read returns them without new input.
+                    if (full)
+                    {
+                        _input.AdvanceTo(buffer.Start);
+                    }
+                    else
+                    {
+                        _input.AdvanceTo(buffer.Start, buffer.End);
+                    }
                 }
 
                 long now = Environment.TickCount64;
@@ -97,12 +108,12 @@ internal sealed partial class ServerConnection
                 // Answers this batch produced on the read loop (refusals, pongs, acks) go out together. Not awaited:
                 // if the flush has to wait for the client, reading goes on (backpressure is the watermark's job).
                 _ = SendQueuedAsync();
-                if (result.IsCompleted)
+                if (result.IsCompleted && !full)
                 {
                     return true;
                 }
 
-                if (Volatile.Read(ref _queuedBytes) > QueueHighWatermark && !await WaitForWriterAsync().ConfigureAwait(false))
+                if (full && !await WaitForRoomAsync().ConfigureAwait(false))
                 {
                     return false;
                 }
@@ -220,6 +231,7 @@ internal sealed partial class ServerConnection
 
         if (accepted)
         {
+            OnCallStarted(call);
             ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
             return;
         }

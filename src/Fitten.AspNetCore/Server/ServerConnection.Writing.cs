@@ -110,8 +110,8 @@ internal sealed partial class ServerConnection
             item.Call?.Return();
         }
 
-        // Nothing more will be written: release a read loop waiting for the queue to drain.
-        Interlocked.Exchange(ref _writerCaughtUp, null)?.TrySetResult();
+        // Nothing more will be written: release a read loop waiting for room.
+        Interlocked.Exchange(ref _roomAvailable, null)?.TrySetResult();
     }
 
     /// <summary>

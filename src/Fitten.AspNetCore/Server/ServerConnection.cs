@@ -49,6 +49,8 @@ internal sealed partial class ServerConnection
         _options = options;
         _limits = options.Limits;
         _logger = logger;
+        _maxBufferedBytes = options.MaxBufferedBytesPerConnection;
+        _resumeBufferedBytes = options.MaxBufferedBytesPerConnection / 2;
         _writeWorkItem = new WriteWorkItem(this);
         Peer = context.RemoteEndPoint?.ToString();
     }
@@ -72,6 +74,8 @@ internal sealed partial class ServerConnection
         _timer = new Timer(static state => ((ServerConnection)state!).OnTick(), this, period, period);
         var closeRequested = _context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
         using var shutdown = closeRequested.UnsafeRegister(static state => ((ServerConnection)state!).BeginDrain("server shutting down"), this);
+        // A read loop paused for room would not see the client go; it must, so the calls it left are cancelled.
+        using var closed = _context.ConnectionClosed.UnsafeRegister(static state => ((ServerConnection)state!).StopReading(), this);
         try
         {
             if (!await ReadPrefaceAsync().ConfigureAwait(false))
@@ -140,6 +144,7 @@ internal sealed partial class ServerConnection
         }
 
         // Everything answered (or out of time): stop reading; the run loop then flushes and closes.
+        StopReading();
         _input.CancelPendingRead();
     }
 
@@ -152,6 +157,8 @@ internal sealed partial class ServerConnection
             _active.Remove(call.StreamId);
             drained = _draining && _active.Count == 0;
         }
+
+        OnCallStopped(call);
 
         // Written on this (the handler's) thread when no other thread is writing: no hop to a writer thread.
         Post(new Outbound(FrameType.Response, FrameFlags.EndStream, call.StreamId, call));
@@ -166,7 +173,7 @@ internal sealed partial class ServerConnection
 
     private void Enqueue(in Outbound item)
     {
-        Interlocked.Add(ref _queuedBytes, QueueCost(item));
+        OnQueued(QueueCost(item));
         if (!_outbound.Writer.TryWrite(item))
         {
             // The connection is closing and its writer is gone; a call's pooled state goes back anyway.
@@ -191,6 +198,7 @@ internal sealed partial class ServerConnection
 
         Log.ConnectionAborted(_logger, ConnectionId, code, message);
         Post(Outbound.GoAway(last, code, message));
+        StopReading();
         _input.CancelPendingRead();
     }
 

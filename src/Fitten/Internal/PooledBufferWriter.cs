@@ -9,10 +9,20 @@ namespace Fitten.Internal;
 internal sealed class PooledBufferWriter : IBufferWriter<byte>
 {
     private const int MinimumSize = 512;
+
+    // Buffers above this come from the GC, sized to fit, not from the shared pool: the pool would round a 1 MiB
+    // message up to a 2 MiB array and, after a burst, keep dozens of them per size. Such messages are rare, and
+    // the GC takes their buffers back once the burst is over.
+    private const int LargeSize = 1024 * 1024;
+
     private byte[] _buffer = [];
+    private bool _pooled;
     private int _written;
 
     public int WrittenCount => _written;
+
+    /// <summary>The memory the writer holds: its buffer's length, whatever is written in it.</summary>
+    public int Capacity => _buffer.Length;
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
@@ -53,15 +63,31 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
     /// <summary>Forgets the contents but keeps the buffer for the next use.</summary>
     public void Reset() => _written = 0;
 
+    /// <summary>
+    /// Forgets the contents and keeps the buffer for the next use only if it holds at most <paramref name="keepAtMost"/>
+    /// bytes: an owner that lives in a pool keeps what typical messages need, not what the largest one did. Only
+    /// for an owner whose buffer nobody else still reads (it is given back).
+    /// </summary>
+    public void Trim(int keepAtMost)
+    {
+        if (_buffer.Length > keepAtMost)
+        {
+            Release();
+        }
+
+        _written = 0;
+    }
+
     /// <summary>Returns the buffer to the pool; the writer may be used again afterwards.</summary>
     public void Release()
     {
-        if (_buffer.Length > 0)
+        if (_pooled)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
         }
 
         _buffer = [];
+        _pooled = false;
         _written = 0;
     }
 
@@ -78,13 +104,15 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
         }
 
         int size = Math.Max(Math.Max(MinimumSize, _buffer.Length * 2), _written + sizeHint);
-        var next = ArrayPool<byte>.Shared.Rent(size);
+        bool pooled = size <= LargeSize;
+        var next = pooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
         _buffer.AsSpan(0, _written).CopyTo(next);
-        if (_buffer.Length > 0)
+        if (_pooled)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
         }
 
         _buffer = next;
+        _pooled = pooled;
     }
 }

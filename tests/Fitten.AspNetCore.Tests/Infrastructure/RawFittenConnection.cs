@@ -32,6 +32,21 @@ internal sealed class RawFittenConnection : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Connects with a receive buffer of <paramref name="receiveBufferSize"/> bytes (the kernel may round it up), for
+    /// a client that never reads: the server's answers then fill that small window instead of a big default one.
+    /// </summary>
+    public static async Task<RawFittenConnection> ConnectWithReceiveBufferAsync(IPEndPoint endPoint, int receiveBufferSize)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = receiveBufferSize };
+        await socket.ConnectAsync(endPoint);
+        var connection = new RawFittenConnection(socket);
+        var preface = new byte[FittenProtocol.PrefaceLength];
+        FittenProtocol.WritePreface(preface);
+        await connection.SendAsync(preface);
+        return connection;
+    }
+
     public async Task SendAsync(ReadOnlyMemory<byte> bytes)
     {
         while (!bytes.IsEmpty)
@@ -79,6 +94,19 @@ internal sealed class RawFittenConnection : IAsyncDisposable
         new FrameHeader(payload.Length, type, flags, streamId).Write(frame);
         payload.CopyTo(frame.AsSpan(FrameHeader.Size));
         return frame;
+    }
+
+    /// <summary>A SETTINGS payload: 6-byte entries, id then value.</summary>
+    public static byte[] SettingsPayload(params (SettingId Id, uint Value)[] entries)
+    {
+        var payload = new byte[6 * entries.Length];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(6 * i), (ushort)entries[i].Id);
+            BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan((6 * i) + 2), entries[i].Value);
+        }
+
+        return payload;
     }
 
     public static void AppendString(List<byte> destination, string value)

@@ -389,13 +389,13 @@ public class ServerConnectionBadInputTests
     }
 
     /// <summary>
-    /// Runs <paramref name="misbehave"/> against a fresh server while a well-behaved client calls it throughout,
+    /// Runs <paramref name="misbehave"/> against a fresh server (a dedicated port, or a <paramref name="shared"/> one) while a well-behaved client calls it throughout,
     /// then asserts that client saw no error.
     /// </summary>
-    private static async Task BadInputAsync(
-        Func<FittenTestServer, Task> misbehave, Action<FittenServerOptions>? configure = null, CapturingLoggerProvider? logs = null)
+    internal static async Task BadInputAsync(
+        Func<FittenTestServer, Task> misbehave, Action<FittenServerOptions>? configure = null, CapturingLoggerProvider? logs = null, bool shared = false)
     {
-        await using var server = await FittenTestServer.StartAsync(configure, logs: logs);
+        await using var server = await FittenTestServer.StartAsync(configure, shared: shared, logs: logs);
         logs?.Clear();
         await using var good = await WellBehavedClient.StartAsync(server);
 
@@ -417,7 +417,7 @@ public class ServerConnectionBadInputTests
             configure);
 
     /// <summary>Reads up to a goaway with <paramref name="code"/>, then expects the close; returns the goaway's last stream id.</summary>
-    private static async Task<uint> AssertGoAwayThenCloseAsync(RawFittenConnection raw, GoAwayCode code)
+    internal static async Task<uint> AssertGoAwayThenCloseAsync(RawFittenConnection raw, GoAwayCode code)
     {
         var frame = await raw.ReadFrameAsync(FrameType.GoAway, Answer);
         Assert.NotNull(frame);
@@ -451,7 +451,7 @@ public class ServerConnectionBadInputTests
             },
             configure);
 
-    private static async Task AssertEchoAsync(RawFittenConnection raw, uint streamId)
+    internal static async Task AssertEchoAsync(RawFittenConnection raw, uint streamId)
     {
         byte[] payload = [9, 8, 7, (byte)streamId];
         await raw.SendRequestAsync(streamId, Echo, payload);

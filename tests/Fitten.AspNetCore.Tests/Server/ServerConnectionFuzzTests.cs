@@ -339,7 +339,7 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
             RawFittenConnection.RequestFrame(1, "test.echo/Missing", [7]),
             RawFittenConnection.Frame(FrameType.Ping, FrameFlags.None, 0, [1, 2, 3, 4, 5, 6, 7, 8]),
             RawFittenConnection.Frame(FrameType.Ping, FrameFlags.Ack, 0, [8, 7, 6, 5, 4, 3, 2, 1]),
-            RawFittenConnection.Frame(FrameType.Settings, FrameFlags.None, 0, Settings((SettingId.MaxFrameSize, 1 << 20), (SettingId.MaxConcurrentCalls, 100), (SettingId.MaxMetadataSize, 8192))),
+            RawFittenConnection.Frame(FrameType.Settings, FrameFlags.None, 0, RawFittenConnection.SettingsPayload((SettingId.MaxFrameSize, 1 << 20), (SettingId.MaxConcurrentCalls, 100), (SettingId.MaxMetadataSize, 8192))),
             RawFittenConnection.Frame(FrameType.Settings, FrameFlags.None, 0, []),
             RawFittenConnection.Frame(FrameType.Settings, FrameFlags.Ack, 0, []),
             RawFittenConnection.Frame(FrameType.Cancel, FrameFlags.None, 1, [0, 0, 0, 1]),
@@ -358,18 +358,6 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
     {
         AppendString(metadata, kind, key);
         RawFittenConnection.AppendString(metadata, value);
-    }
-
-    private static byte[] Settings(params (SettingId Id, uint Value)[] entries)
-    {
-        var payload = new byte[6 * entries.Length];
-        for (int i = 0; i < entries.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(6 * i), (ushort)entries[i].Id);
-            BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan((6 * i) + 2), entries[i].Value);
-        }
-
-        return payload;
     }
 
     /// <summary>What was sent and what the server answered, across all workers.</summary>
