@@ -113,6 +113,21 @@ public sealed class EveryCallEndsTests
     }
 
     [Fact]
+    public async Task ChannelDisposedUnderCalls_EveryCallEnds_LaterCallsFailUnavailable()
+    {
+        await using var server = await FittenTestServer.StartAsync();
+        var channel = server.CreateChannel();
+        var calls = Enumerable.Range(0, 300).Select(i => CallAsync(channel, i % 3)).ToArray();
+        var disposing = channel.DisposeAsync().AsTask();
+        var late = Enumerable.Range(0, 50).Select(i => CallAsync(channel, 1 + (i % 2))).ToArray();
+
+        AssertNoneHung(await Task.WhenAll(calls.Concat(late)));
+        await disposing.WaitAsync(TimeSpan.FromSeconds(10));
+        var after = await Assert.ThrowsAsync<RpcException>(async () => await channel.InvokeAsync(TestMethods.Echo, Payload));
+        Assert.Equal(StatusCode.Unavailable, after.StatusCode);
+    }
+
+    [Fact]
     public async Task ConnectThatHangs_CallEndsAtItsDeadline_NotAtTheConnectTimeout()
     {
         // A listener that never accepts, its backlog filled: Linux drops further SYNs, so a connect hangs the way
