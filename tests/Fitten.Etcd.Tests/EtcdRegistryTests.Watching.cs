@@ -1,4 +1,5 @@
 using Etcdserverpb;
+using Fitten.AspNetCore.Tests.Infrastructure;
 using Fitten.Client;
 using Fitten.Discovery;
 using Fitten.Etcd.Tests.Infrastructure;

@@ -5,7 +5,7 @@ namespace Fitten.AspNetCore.Tests.Client;
 
 /// <summary>
 /// A peer that stops answering without closing (a frozen process, a network that drops packets), seen through a
-/// <see cref="BlackHoleProxy"/>: keepalive pings notice it, with or without calls waiting on the connection.
+/// <see cref="TcpProxy"/>: keepalive pings notice it, with or without calls waiting on the connection.
 /// </summary>
 public sealed class DeadPeerTests
 {
@@ -15,7 +15,7 @@ public sealed class DeadPeerTests
     public async Task FrozenPeer_KeepaliveUnanswered_CallWithoutDeadlineFailsUnavailable()
     {
         await using var server = await FittenTestServer.StartAsync();
-        await using var proxy = new BlackHoleProxy(server.EndPoint);
+        await using var proxy = new TcpProxy(server.EndPoint);
         await using var channel = new FittenChannel(proxy.EndPoint, new FittenChannelOptions
         {
             KeepAliveInterval = TimeSpan.FromMilliseconds(200),
@@ -35,7 +35,7 @@ public sealed class DeadPeerTests
     public async Task FrozenPeer_IdleConnection_ClosedByKeepalive()
     {
         await using var server = await FittenTestServer.StartAsync();
-        await using var proxy = new BlackHoleProxy(server.EndPoint);
+        await using var proxy = new TcpProxy(server.EndPoint);
         await using var channel = new FittenChannel(proxy.EndPoint, new FittenChannelOptions
         {
             KeepAliveInterval = TimeSpan.FromMilliseconds(200),

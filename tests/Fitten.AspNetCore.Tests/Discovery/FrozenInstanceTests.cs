@@ -5,7 +5,7 @@ using Fitten.Discovery;
 namespace Fitten.AspNetCore.Tests.Discovery;
 
 /// <summary>
-/// An instance that stops answering without closing (a frozen process behind a <see cref="BlackHoleProxy"/>): calls
+/// An instance that stops answering without closing (a frozen process behind a <see cref="TcpProxy"/>): calls
 /// that time out there count against it, outlier detection ejects it, and calls go to the others.
 /// </summary>
 public sealed class FrozenInstanceTests
@@ -17,7 +17,7 @@ public sealed class FrozenInstanceTests
     {
         await using var healthy = await InstanceServer.StartAsync();
         await using var frozen = await InstanceServer.StartAsync();
-        await using var proxy = new BlackHoleProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, frozen.Port));
+        await using var proxy = new TcpProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, frozen.Port));
         var registry = new InProcessRegistry();
         await registry.RegisterAsync(healthy.Instance());
         await registry.RegisterAsync(new ServiceInstance(InstanceServer.Service, "127.0.0.1", proxy.Port));

@@ -1,32 +1,53 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Fitten.AspNetCore.Tests.Infrastructure;
 
 /// <summary>
-/// A loopback TCP relay to one server that a test can turn into a black hole: while frozen it keeps every
-/// connection open and accepts new ones, but drops what either side sends, the way a frozen process or a
-/// network that drops packets looks to a peer (nothing is closed, nothing is answered).
+/// A loopback TCP relay to one server that a test can break in the two ways a network breaks:
+/// <see cref="Cut"/> closes every relayed connection and refuses new ones until <see cref="Restore"/> (a process
+/// that died, a link that reset); <see cref="Freeze"/> keeps every connection open and accepts new ones but drops
+/// what either side sends (a frozen process, a network that drops packets: nothing closes, nothing answers).
 /// </summary>
-public sealed class BlackHoleProxy : IAsyncDisposable
+public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _open = [];
     private readonly Task _accepting;
+    private volatile bool _cut;
     private volatile bool _frozen;
 
-    public BlackHoleProxy(IPEndPoint target)
+    public TcpProxy(IPEndPoint target)
     {
         _target = target;
         _listener.Start();
         _accepting = AcceptAsync();
     }
 
+    /// <summary>A relay to the server at <paramref name="targetUrl"/> ("http://host:port").</summary>
+    public TcpProxy(string targetUrl)
+        : this(new IPEndPoint(IPAddress.Parse(new Uri(targetUrl).Host), new Uri(targetUrl).Port))
+    {
+    }
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+
+    /// <summary>The relay's address as a URL, for clients configured by one.</summary>
+    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}");
+
+    /// <summary>Closes every relayed connection and refuses new ones until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        _cut = true;
+        CloseAll();
+    }
+
+    public void Restore() => _cut = false;
 
     /// <summary>From now on, bytes in either direction are read and dropped; connections stay open.</summary>
     public void Freeze() => _frozen = true;
@@ -35,14 +56,18 @@ public sealed class BlackHoleProxy : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener.Stop();
+        CloseAll();
+        await _accepting.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private void CloseAll()
+    {
         lock (_open)
         {
             _open.ForEach(s => s.Dispose());
             _open.Clear();
         }
-
-        await _accepting.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stop.Dispose();
     }
 
     private async Task AcceptAsync()
@@ -57,6 +82,12 @@ public sealed class BlackHoleProxy : IAsyncDisposable
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
                 return;
+            }
+
+            if (_cut)
+            {
+                client.Dispose();
+                continue;
             }
 
             var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -111,7 +142,7 @@ public sealed class BlackHoleProxy : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            // Stopped, or a side went away.
+            // Cut, stopped, or a side went away.
         }
         finally
         {
