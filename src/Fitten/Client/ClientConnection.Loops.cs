@@ -140,6 +140,9 @@ internal sealed partial class ClientConnection
             }
             catch (ProtocolViolationException ex)
             {
+                // The caller reads response headers from these bytes after the call ends; bytes that failed to
+                // parse here would fail there again, outside any status.
+                response.Reset();
                 call.Complete(StatusCode.Internal, "Malformed response from server: " + ex.Message, notProcessed: false);
                 throw;
             }
@@ -161,17 +164,24 @@ internal sealed partial class ClientConnection
         FramePayload.Split(payload, out var metadata, out _);
         var code = StatusCode.OK;
         string? message = null;
+        ulong? undefinedCode = null;
         var reader = new MetadataReader(metadata, _limits.MaxMetadataEntries);
         while (reader.TryRead(out var entry))
         {
             if (entry.Kind == MetadataKind.Status)
             {
-                code = (StatusCode)(int)Math.Min(entry.Number, int.MaxValue);
+                // gRPC's rule: a code outside the defined ones reads as UNKNOWN, so callers only ever see defined codes.
+                (code, undefinedCode) = entry.Number <= (ulong)StatusCode.Unauthenticated ? ((StatusCode)entry.Number, (ulong?)null) : (StatusCode.Unknown, entry.Number);
             }
             else if (entry.Kind == MetadataKind.StatusMessage)
             {
                 message = Encoding.UTF8.GetString(entry.Value);
             }
+        }
+
+        if (undefinedCode is { } number)
+        {
+            message = $"The server sent undefined status code {number}" + (message is null ? "." : $": {message}");
         }
 
         return (code, message);
