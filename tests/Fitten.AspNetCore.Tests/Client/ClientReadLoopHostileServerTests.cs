@@ -26,7 +26,7 @@ public sealed class ClientReadLoopHostileServerTests
     /// with a <see cref="Deadline"/>, checks how they ended, then relays the address to a healthy server and checks
     /// the channel works again. Keepalive (5 s, well past the deadline) closes connections left stuck mid-frame.
     /// </summary>
-    private static async Task RunAsync(Func<HostileConnection, Task> script, params string[] expected)
+    private static async Task<string[]> RunAsync(Func<HostileConnection, Task> script, params string[] expected)
     {
         using var unobserved = new UnobservedExceptions();
         await using var healthy = await FittenTestServer.StartAsync();
@@ -43,6 +43,7 @@ public sealed class ClientReadLoopHostileServerTests
         hostile.RelayTo(healthy.EndPoint);
         await AssertRecoversAsync(channel, string.Join(", ", outcomes));
         unobserved.AssertNone();
+        return outcomes;
     }
 
     /// <summary>Reads the calls' requests (all of them, or as many as come), so they are waiting when the script misbehaves.</summary>
@@ -161,6 +162,36 @@ public sealed class ClientReadLoopHostileServerTests
             await c.SendAsync(Frame(FrameType.Response, FrameFlags.EndStream, requests[0].StreamId, payload));
         },
         "Internal", "Unavailable");
+
+    /// <summary>
+    /// Response metadata over the 8 KiB the client advertised (a Fitten server answers INTERNAL rather than send it):
+    /// that call ends INTERNAL without its thousands of headers being read, and the connection carries on.
+    /// </summary>
+    [Fact]
+    public async Task ResponseMetadataOverAdvertisedSize_CallEndsInternal_OthersAnswered()
+    {
+        var outcomes = await RunAsync(
+            async c =>
+            {
+                var requests = await RequestsAsync(c);
+                var headers = new List<byte>();
+                while (headers.Count <= 8192)
+                {
+                    headers.AddRange([(byte)MetadataKind.Header, 0x01, (byte)'k', 0x00]);
+                }
+
+                await c.SendAsync(Response(requests[0].StreamId, requests[0].Message, headers.ToArray()));
+                foreach (var request in requests.Skip(1))
+                {
+                    await c.SendAsync(Response(request.StreamId, request.Message));
+                }
+
+                await c.BehaveAsync();
+            },
+            "Internal",
+            "OK");
+        Assert.Single(outcomes, "Internal");
+    }
 
     [Theory]
     [InlineData(0x01)] // REQUEST: client to server only
