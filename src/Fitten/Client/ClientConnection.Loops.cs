@@ -134,9 +134,14 @@ internal sealed partial class ClientConnection
             response.Advance((int)payload.Length);
             StatusCode code;
             string? message;
+            bool oversized;
             try
             {
-                (code, message) = ReadStatus(response.WrittenSpan);
+                FramePayload.Split(response.WrittenSpan, out var metadata, out _);
+                oversized = metadata.Length > _limits.MaxMetadataSize;
+                (code, message) = oversized
+                    ? (StatusCode.Internal, $"The response metadata of {metadata.Length} bytes exceeds this client's limit of {_limits.MaxMetadataSize} bytes.")
+                    : ReadStatus(metadata);
             }
             catch (ProtocolViolationException ex)
             {
@@ -147,7 +152,15 @@ internal sealed partial class ClientConnection
                 throw;
             }
 
-            call.Complete(code, message, (header.Flags & FrameFlags.Refused) != 0);
+            if (oversized)
+            {
+                // Over what this client advertised (a Fitten server answers INTERNAL itself rather than send it), yet a
+                // well-formed frame: that call fails and the connection carries on, as on the server. Its headers are
+                // not read, so one frame cannot make the caller build millions of them.
+                response.Reset();
+            }
+
+            call.Complete(code, message, !oversized && (header.Flags & FrameFlags.Refused) != 0);
         }
 
         if (closeAfter)
@@ -159,9 +172,8 @@ internal sealed partial class ClientConnection
         return true;
     }
 
-    private (StatusCode Code, string? Message) ReadStatus(ReadOnlySpan<byte> payload)
+    private (StatusCode Code, string? Message) ReadStatus(ReadOnlySpan<byte> metadata)
     {
-        FramePayload.Split(payload, out var metadata, out _);
         var code = StatusCode.OK;
         string? message = null;
         ulong? undefinedCode = null;
