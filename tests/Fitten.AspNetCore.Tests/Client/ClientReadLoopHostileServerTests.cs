@@ -314,6 +314,51 @@ public sealed class ClientReadLoopHostileServerTests
         },
         "OK");
 
+    /// <summary>
+    /// A server floods pings and reads none of the answers: the client stops queuing answers (before, they piled up
+    /// in memory, hundreds of MiB within seconds), and its calls are still answered. Proven by counting the answers
+    /// queued ahead of a later call's request once the server reads again: a few kernel buffers' worth, not one per ping.
+    /// </summary>
+    [Fact]
+    public async Task PingFloodWithoutReading_AnswersBounded_CallsStillAnswered()
+    {
+        const int Pings = 3_000_000;
+        int acksBeforeLaterCall = -1;
+        using var unobserved = new UnobservedExceptions();
+        await using var hostile = new HostileServer(
+            async c =>
+            {
+                var first = await c.NextRequestAsync();
+                c.PauseReading();
+                var flood = new List<byte>();
+                for (int i = 0; i < 10_000; i++)
+                {
+                    flood.AddRange(Ping((ulong)i));
+                }
+
+                var chunk = flood.ToArray();
+                for (int sent = 0; sent < Pings; sent += 10_000)
+                {
+                    await c.SendAsync(chunk);
+                }
+
+                c.ResumeReading();
+                await c.SendAsync(Response(first!.StreamId, first.Message));
+
+                // This request was queued after every answer the client queued for the flood.
+                var later = await c.NextRequestAsync(TimeSpan.FromSeconds(60));
+                acksBeforeLaterCall = c.PingAcksReceived;
+                await c.SendAsync(Response(later!.StreamId, later.Message));
+            },
+            receiveBufferSize: 8192);
+        await using var channel = new FittenChannel(hostile.EndPoint);
+
+        Assert.Equal("OK", await CallAsync(channel, Message(1), TimeSpan.FromSeconds(60)));
+        Assert.Equal("OK", await CallAsync(channel, Message(2), TimeSpan.FromSeconds(60)));
+        Assert.InRange(acksBeforeLaterCall, 0, Pings / 3);
+        unobserved.AssertNone();
+    }
+
     [Theory]
     [InlineData(3)] // inside the header
     [InlineData(12)] // inside the metadata length

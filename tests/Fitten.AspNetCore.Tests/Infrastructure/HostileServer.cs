@@ -24,9 +24,19 @@ internal sealed class HostileServer : IAsyncDisposable
     private volatile IPEndPoint? _relayTo;
     private int _accepted;
 
-    public HostileServer(Func<HostileConnection, Task> script)
+    /// <param name="script">What to do on each connection.</param>
+    /// <param name="receiveBufferSize">
+    /// The accepted sockets' kernel receive buffer; a small one (which turns off autotuning) makes a connection that
+    /// stops reading push back on the client soon.
+    /// </param>
+    public HostileServer(Func<HostileConnection, Task> script, int? receiveBufferSize = null)
     {
         _script = script;
+        if (receiveBufferSize is { } size)
+        {
+            _listener.Server.ReceiveBufferSize = size;
+        }
+
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -127,6 +137,8 @@ internal sealed class HostileConnection
     private readonly Channel<HostileRequest> _requests = Channel.CreateUnbounded<HostileRequest>();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private volatile bool _echo;
+    private volatile TaskCompletionSource? _paused;
+    private int _pingAcks;
 
     public HostileConnection(Socket socket, CancellationToken stopping)
     {
@@ -137,8 +149,13 @@ internal sealed class HostileConnection
     /// <summary>The client closed the connection, or the reader stopped.</summary>
     public bool ClientClosed { get; private set; }
 
-    /// <summary>Bytes of client pings seen (keepalive or otherwise); they are never answered.</summary>
-    public int PingsReceived { get; private set; }
+    /// <summary>Ping ACKs the client sent (answers to the server's pings) that were read.</summary>
+    public int PingAcksReceived => Volatile.Read(ref _pingAcks);
+
+    /// <summary>Stops reading from the client until <see cref="ResumeReading"/>; its frames wait in the kernel's buffers.</summary>
+    public void PauseReading() => _paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ResumeReading() => _paused?.TrySetResult();
 
     /// <summary>The next request the client sends; null when the client closes or none comes within <paramref name="timeout"/>.</summary>
     public async Task<HostileRequest?> NextRequestAsync(TimeSpan? timeout = null)
@@ -322,6 +339,12 @@ internal sealed class HostileConnection
         {
             while (true)
             {
+                if (_paused is { } paused)
+                {
+                    await paused.Task.WaitAsync(_stopping);
+                    _paused = null;
+                }
+
                 int n = await _socket.ReceiveAsync(chunk, SocketFlags.None, _stopping);
                 if (n == 0)
                 {
@@ -350,9 +373,9 @@ internal sealed class HostileConnection
 
                     var payload = buffer.GetRange(FrameHeader.Size, header.Length).ToArray();
                     buffer.RemoveRange(0, FrameHeader.Size + header.Length);
-                    if (header.Type == FrameType.Ping)
+                    if (header.Type == FrameType.Ping && (header.Flags & FrameFlags.Ack) != 0)
                     {
-                        PingsReceived++;
+                        Interlocked.Increment(ref _pingAcks);
                     }
                     else if (header.Type == FrameType.Request)
                     {
