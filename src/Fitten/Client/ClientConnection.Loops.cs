@@ -105,7 +105,7 @@ internal sealed partial class ClientConnection
 
                     Span<byte> data = stackalloc byte[8];
                     payload.CopyTo(data);
-                    Post(new Outbound(FrameType.Ping, FrameFlags.Ack, 0, null, BinaryPrimitives.ReadUInt64BigEndian(data)));
+                    PostAnswer(new Outbound(FrameType.Ping, FrameFlags.Ack, 0, null, BinaryPrimitives.ReadUInt64BigEndian(data)));
                 }
 
                 return true;
@@ -219,7 +219,36 @@ internal sealed partial class ClientConnection
             Volatile.Write(ref _peerMaxFrameSize, maxFrameSize);
         }
 
-        Post(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null, 0));
+        PostAnswer(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null, 0));
+    }
+
+    /// <summary>
+    /// Answers queued while the send path stayed busy above which a server's pings and settings go unanswered. A
+    /// Fitten server sends no pings and one settings frame, so only a flood gets here; requests are never dropped.
+    /// </summary>
+    private const int MaxAnswersWhileBusy = 1024;
+
+    private int _answersWhileBusy;
+
+    /// <summary>
+    /// Queues the answer to a server's ping or settings, unless more than <see cref="MaxAnswersWhileBusy"/> were queued
+    /// since the send path was last idle (it goes idle only with the queue empty): then the server sends faster than
+    /// it reads, and one answer per frame would grow the queue without bound (a server flooding pings it never read
+    /// answers to grew a client's heap by 383 MiB in 5 s). The frame goes unanswered; once the server reads again and
+    /// the queue drains, later ones are answered. Only the read loop calls this.
+    /// </summary>
+    private void PostAnswer(in Outbound answer)
+    {
+        if (Volatile.Read(ref _sending) == 0)
+        {
+            _answersWhileBusy = 0;
+        }
+        else if (++_answersWhileBusy > MaxAnswersWhileBusy)
+        {
+            return;
+        }
+
+        Post(answer);
     }
 
     private bool OnGoAway(in ReadOnlySequence<byte> payload)
