@@ -105,7 +105,7 @@ internal sealed partial class ClientConnection
 
                     Span<byte> data = stackalloc byte[8];
                     payload.CopyTo(data);
-                    Post(new Outbound(FrameType.Ping, FrameFlags.Ack, 0, null, BinaryPrimitives.ReadUInt64BigEndian(data)));
+                    PostAnswer(new Outbound(FrameType.Ping, FrameFlags.Ack, 0, null, BinaryPrimitives.ReadUInt64BigEndian(data)));
                 }
 
                 return true;
@@ -134,17 +134,33 @@ internal sealed partial class ClientConnection
             response.Advance((int)payload.Length);
             StatusCode code;
             string? message;
+            bool oversized;
             try
             {
-                (code, message) = ReadStatus(response.WrittenSpan);
+                FramePayload.Split(response.WrittenSpan, out var metadata, out _);
+                oversized = metadata.Length > _limits.MaxMetadataSize;
+                (code, message) = oversized
+                    ? (StatusCode.Internal, $"The response metadata of {metadata.Length} bytes exceeds this client's limit of {_limits.MaxMetadataSize} bytes.")
+                    : ReadStatus(metadata);
             }
             catch (ProtocolViolationException ex)
             {
+                // The caller reads response headers from these bytes after the call ends; bytes that failed to
+                // parse here would fail there again, outside any status.
+                response.Reset();
                 call.Complete(StatusCode.Internal, "Malformed response from server: " + ex.Message, notProcessed: false);
                 throw;
             }
 
-            call.Complete(code, message, (header.Flags & FrameFlags.Refused) != 0);
+            if (oversized)
+            {
+                // Over what this client advertised (a Fitten server answers INTERNAL itself rather than send it), yet a
+                // well-formed frame: that call fails and the connection carries on, as on the server. Its headers are
+                // not read, so one frame cannot make the caller build millions of them.
+                response.Reset();
+            }
+
+            call.Complete(code, message, !oversized && (header.Flags & FrameFlags.Refused) != 0);
         }
 
         if (closeAfter)
@@ -156,22 +172,28 @@ internal sealed partial class ClientConnection
         return true;
     }
 
-    private (StatusCode Code, string? Message) ReadStatus(ReadOnlySpan<byte> payload)
+    private (StatusCode Code, string? Message) ReadStatus(ReadOnlySpan<byte> metadata)
     {
-        FramePayload.Split(payload, out var metadata, out _);
         var code = StatusCode.OK;
         string? message = null;
+        ulong? undefinedCode = null;
         var reader = new MetadataReader(metadata, _limits.MaxMetadataEntries);
         while (reader.TryRead(out var entry))
         {
             if (entry.Kind == MetadataKind.Status)
             {
-                code = (StatusCode)(int)Math.Min(entry.Number, int.MaxValue);
+                // gRPC's rule: a code outside the defined ones reads as UNKNOWN, so callers only ever see defined codes.
+                (code, undefinedCode) = entry.Number <= (ulong)StatusCode.Unauthenticated ? ((StatusCode)entry.Number, (ulong?)null) : (StatusCode.Unknown, entry.Number);
             }
             else if (entry.Kind == MetadataKind.StatusMessage)
             {
                 message = Encoding.UTF8.GetString(entry.Value);
             }
+        }
+
+        if (undefinedCode is { } number)
+        {
+            message = $"The server sent undefined status code {number}" + (message is null ? "." : $": {message}");
         }
 
         return (code, message);
@@ -197,7 +219,36 @@ internal sealed partial class ClientConnection
             Volatile.Write(ref _peerMaxFrameSize, maxFrameSize);
         }
 
-        Post(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null, 0));
+        PostAnswer(new Outbound(FrameType.Settings, FrameFlags.Ack, 0, null, 0));
+    }
+
+    /// <summary>
+    /// Answers queued while the send path stayed busy above which a server's pings and settings go unanswered. A
+    /// Fitten server sends no pings and one settings frame, so only a flood gets here; requests are never dropped.
+    /// </summary>
+    private const int MaxAnswersWhileBusy = 1024;
+
+    private int _answersWhileBusy;
+
+    /// <summary>
+    /// Queues the answer to a server's ping or settings, unless more than <see cref="MaxAnswersWhileBusy"/> were queued
+    /// since the send path was last idle (it goes idle only with the queue empty): then the server sends faster than
+    /// it reads, and one answer per frame would grow the queue without bound (a server flooding pings it never read
+    /// answers to grew a client's heap by 383 MiB in 5 s). The frame goes unanswered; once the server reads again and
+    /// the queue drains, later ones are answered. Only the read loop calls this.
+    /// </summary>
+    private void PostAnswer(in Outbound answer)
+    {
+        if (Volatile.Read(ref _sending) == 0)
+        {
+            _answersWhileBusy = 0;
+        }
+        else if (++_answersWhileBusy > MaxAnswersWhileBusy)
+        {
+            return;
+        }
+
+        Post(answer);
     }
 
     private bool OnGoAway(in ReadOnlySequence<byte> payload)

@@ -121,33 +121,5 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     /// <summary>Copies one direction until either side closes (then closes both); drops the bytes while frozen.</summary>
-    private async Task RelayAsync(Socket from, Socket? to)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            while (true)
-            {
-                int read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                if (!_frozen && to is not null)
-                {
-                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Cut, stopped, or a side went away.
-        }
-        finally
-        {
-            from.Dispose();
-            to?.Dispose();
-        }
-    }
+    private Task RelayAsync(Socket from, Socket? to) => SocketRelay.CopyAsync(from, to, () => _frozen, _stop.Token);
 }
