@@ -84,11 +84,11 @@ public sealed class ClientPipeline : ICallInvoker
         var chain = GetChain(method);
         var inbound = options.IgnoreCallContext ? null : ServerCallContext.Current;
         var call = new OutgoingCall<TRequest, TResponse>(method, request, options, inbound);
-        if (inbound is null && _shortcut is not null && !TelemetryStage.Listening && DeadlineStage.TrySetDeadline(ref call, chain.TimeoutTicks, out _))
+        if (inbound is null && chain.Shortcut is { } shortcut && !TelemetryStage.Listening && DeadlineStage.TrySetDeadline(ref call, chain.TimeoutTicks, out _))
         {
             // What the chain would do, without its steps: the telemetry stage would hand the call on, the deadline stage
             // has set the deadline (one already passed takes the chain, which reports it), the transport answers.
-            return _shortcut.SendForResponseAsync(call);
+            return shortcut(call);
         }
 
         // The call being served must stay what it is until this call is done with it, even when its handler returns
@@ -200,17 +200,20 @@ public sealed class ClientPipeline : ICallInvoker
                 Array.Resize(ref chains, Math.Max(chains.Length * 2, method.Id + 1));
             }
 
-            var chain = new MethodChain<TRequest, TResponse>(handler, _deadline.MethodTicks(method.Timeout));
+            // The shortcut is bound here, once: called through the interface, its generic method is looked up per call.
+            var chain = new MethodChain<TRequest, TResponse>(handler, _shortcut is null ? null : _shortcut.SendForResponseAsync, _deadline.MethodTicks(method.Timeout));
             chains[method.Id] = chain;
             Volatile.Write(ref _chains, chains);
             return chain;
         }
     }
 
-    /// <summary>A method's composed stages, and its timeout for the shortcut past them (see the constructor).</summary>
-    private sealed class MethodChain<TRequest, TResponse>(CallHandler<TRequest, TResponse> handler, long timeoutTicks)
+    /// <summary>A method's composed stages, and the shortcut past them with the method's timeout (see the constructor).</summary>
+    private sealed class MethodChain<TRequest, TResponse>(CallHandler<TRequest, TResponse> handler, Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? shortcut, long timeoutTicks)
     {
         public CallHandler<TRequest, TResponse> Handler { get; } = handler;
+
+        public Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? Shortcut { get; } = shortcut;
 
         public long TimeoutTicks { get; } = timeoutTicks;
     }
