@@ -14,7 +14,7 @@ namespace Fitten.Client;
 /// deadline, the interceptors in <see cref="FittenChannelOptions.Interceptors"/>); as an
 /// <see cref="IClientTransport"/> it is that pipeline's last stage: connection pool, encode, send, complete.
 /// </summary>
-public sealed class FittenChannel : ICallInvoker, IResponseTransport, IAsyncDisposable
+public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTransport, IAsyncDisposable
 {
     private readonly FittenChannelOptions _options;
     private readonly ConnectionPool _pool;
