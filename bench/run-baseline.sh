@@ -9,8 +9,8 @@
 #
 # BASE is checked out into a temporary git worktree (removed at exit) and its bench/ built there. Over every measured
 # phase, `perf stat -e task-clock,context-switches` counts each process (server, load) on its own, reported per call:
-# CPU µs per call on each side (the figure that other work on this 2-core VM disturbs least: it slows calls/s, not
-# the CPU a call takes) and, for 1 caller, the wake-ups of both processes: the serial path's hops.
+# CPU µs per call on each side (other work on this 2-core VM moves it too: a waiting process spins more or less and
+# batches more or fewer frames per system call) and, for 1 caller, the wake-ups of both processes: the serial path's hops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -95,8 +95,7 @@ for callers in 1 64; do
   awk -v c="$callers" -v dur="$DURATION" -f bench/baseline-report.awk -v table=calls "$OUT/results.txt"
 done
 echo
-echo "CPU per call (perf stat task-clock over the measured phase, each process on its own): less sensitive than calls/s to"
-echo "other work on the machine, which slows both sides' calls/s but not the CPU each call takes."
+echo "CPU per call (perf stat task-clock over the measured phase, each process on its own; other work on the machine moves it too)."
 echo
 echo "| callers | load (client) µs/call base | head | head/base (each round) | server µs/call base | head | head/base |"
 echo "|---:|---:|---:|---|---:|---:|---:|"
