@@ -7,9 +7,10 @@
 #   BASE=d042994 bash bench/run-baseline.sh             # 3 rounds, 10 s measured + 10 s warm-up per run (~6 minutes)
 #   BASE=d042994 ROUNDS=1 DURATION=5 WARMUP=5 bash bench/run-baseline.sh
 #
-# BASE is checked out into a temporary git worktree (removed at exit) and its bench/ built there. For the 1-caller
-# runs, `perf stat -e context-switches` counts the thread wake-ups of both processes (server and load) over the
-# measured phase, reported per call: the serial path's hops, which timings on this VM are too noisy to show.
+# BASE is checked out into a temporary git worktree (removed at exit) and its bench/ built there. Over every measured
+# phase, `perf stat -e task-clock,context-switches` counts each process (server, load) on its own, reported per call:
+# CPU µs per call on each side (other work on this 2-core VM moves it too: a waiting process spins more or less and
+# batches more or fewer frames per system call) and, for 1 caller, the wake-ups of both processes: the serial path's hops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,17 +63,25 @@ for round in $(seq 1 "$ROUNDS"); do
         --target fitten --port "$port" --stats-port $((port + 2)) --concurrency "$callers" --duration "$DURATION" --warmup "$WARMUP" \
         >"$OUT/round$round-$version-c$callers.txt" &
       load=$!
-      switches=0
-      if [[ $callers == 1 ]] && command -v perf >/dev/null; then
+      switches=0 cpu_load=0 cpu_server=0
+      if command -v perf >/dev/null; then
         sleep "$WARMUP"
-        # The dotnet processes themselves, not the `timeout` wrappers around them.
-        pids="$(pgrep -P "${PID[$version]}" | head -1),$(pgrep -P "$load" | head -1)"
-        perf stat -x, -e context-switches -p "$pids" -- sleep "$DURATION" 2>"$OUT/perf-$version-$round.txt" || true
-        switches=$(grep context-switches "$OUT/perf-$version-$round.txt" | cut -d, -f1 | tr -dc 0-9)
+        # The dotnet processes themselves, not the `timeout` wrappers around them; one perf per process so the CPU
+        # time of each side is counted on its own (task-clock: CPU ms the process ran, on any core).
+        server_pid=$(pgrep -P "${PID[$version]}" | head -1)
+        load_pid=$(pgrep -P "$load" | head -1)
+        perf stat -x, -e task-clock,context-switches -p "$server_pid" -- sleep "$DURATION" 2>"$OUT/perf-$version-$round-c$callers-server.txt" &
+        perf_server=$!
+        perf stat -x, -e task-clock,context-switches -p "$load_pid" -- sleep "$DURATION" 2>"$OUT/perf-$version-$round-c$callers-load.txt" || true
+        wait "$perf_server" || true
+        counter() { local n; n=$(grep ",$2," "$OUT/perf-$version-$round-c$callers-$1.txt" | cut -d, -f1 | cut -d. -f1 | tr -dc 0-9); echo "${n:-0}"; }
+        switches=$(($(counter server context-switches) + $(counter load context-switches)))
+        cpu_server=$(counter server task-clock)
+        cpu_load=$(counter load task-clock)
       fi
       wait "$load"
       cat "$OUT/round$round-$version-c$callers.txt" >&2
-      grep '^RESULT ' "$OUT/round$round-$version-c$callers.txt" | sed "s/^RESULT /version=$version round=$round switches=${switches:-0} /" >>"$OUT/results.txt"
+      grep '^RESULT ' "$OUT/round$round-$version-c$callers.txt" | sed "s/^RESULT /version=$version round=$round switches=${switches:-0} cpu_load_ms=${cpu_load:-0} cpu_server_ms=${cpu_server:-0} /" >>"$OUT/results.txt"
     done
   done
 done
@@ -83,19 +92,13 @@ echo
 echo "| callers | base calls/s | head calls/s | head/base (each round) | base p50 µs | head p50 µs | base B/call client/server | head B/call client/server | context switches per call base / head |"
 echo "|---:|---:|---:|---|---:|---:|---|---|---|"
 for callers in 1 64; do
-  awk -v c="$callers" -v dur="$DURATION" '
-    { delete v; for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      if (v["concurrency"] != c) next
-      t = v["version"]; r = v["round"]; n[t]++
-      rps[t, n[t]] = v["calls_per_s"]; p50[t, n[t]] = v["p50_us"]
-      cb[t, n[t]] = v["client_bytes"] - v["message_bytes"]; sb[t, n[t]] = v["server_bytes"] - v["message_bytes"]; byround[t, r] = v["calls_per_s"]
-      sw[t, n[t]] = v["calls_per_s"] > 0 ? v["switches"] / (v["calls_per_s"] * dur) : 0 }
-    function med(a, t, m,   i, j, x, tmp) { for (i = 1; i <= m; i++) x[i] = a[t, i]; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (x[j] < x[i]) { tmp = x[i]; x[i] = x[j]; x[j] = tmp }; return x[int((m + 1) / 2)] }
-    END {
-      m = n["head"]; rounds = ""
-      for (r = 1; r <= m; r++) rounds = rounds (r > 1 ? ", " : "") sprintf("%.3f", byround["head", r] / byround["base", r])
-      switches = c == 1 ? sprintf("%.2f / %.2f", med(sw, "base", m), med(sw, "head", m)) : "—"
-      printf "| %d | %.0f | %.0f | %.3f× (%s) | %.1f | %.1f | %.0f / %.0f | %.0f / %.0f | %s |\n", c, med(rps, "base", m), med(rps, "head", m), med(rps, "head", m) / med(rps, "base", m), rounds,
-        med(p50, "base", m), med(p50, "head", m), med(cb, "base", m), med(sb, "base", m), med(cb, "head", m), med(sb, "head", m), switches }
-  ' "$OUT/results.txt"
+  awk -v c="$callers" -v dur="$DURATION" -f bench/baseline-report.awk -v table=calls "$OUT/results.txt"
+done
+echo
+echo "CPU per call (perf stat task-clock over the measured phase, each process on its own; other work on the machine moves it too)."
+echo
+echo "| callers | load (client) µs/call base | head | head/base (each round) | server µs/call base | head | head/base |"
+echo "|---:|---:|---:|---|---:|---:|---:|"
+for callers in 1 64; do
+  awk -v c="$callers" -v dur="$DURATION" -f bench/baseline-report.awk -v table=cpu "$OUT/results.txt"
 done

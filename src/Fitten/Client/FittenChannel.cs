@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 using Fitten.Pipeline;
 using Fitten.Protocol;
 using Fitten.Telemetry;
@@ -13,7 +14,7 @@ namespace Fitten.Client;
 /// deadline, the interceptors in <see cref="FittenChannelOptions.Interceptors"/>); as an
 /// <see cref="IClientTransport"/> it is that pipeline's last stage: connection pool, encode, send, complete.
 /// </summary>
-public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDisposable
+public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTransport, IAsyncDisposable
 {
     private readonly FittenChannelOptions _options;
     private readonly ConnectionPool _pool;
@@ -65,14 +66,27 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDispos
     /// is cancelled. Calls the server refused unprocessed (goaway, a busy connection) are sent again on a fresh
     /// connection, up to <see cref="FittenChannelOptions.MaxTransparentRetries"/> times, within the same deadline.
     /// </summary>
+    public ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call)
+        => SendAsync<TRequest, TResponse, CallOutcome<TResponse>, AsOutcome<TResponse>>(call);
+
+    /// <summary>The same call ending in the caller's response, a failure thrown as <see cref="RpcException"/> (the pipeline's shortcut).</summary>
+    ValueTask<TResponse> IResponseTransport.SendForResponseAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call)
+        => SendAsync<TRequest, TResponse, TResponse, AsResponse<TResponse>>(call);
+
+    /// <summary>
+    /// The transport's one body, for both shapes of its end (<typeparamref name="TShape"/>: the outcome as a value, or
+    /// the response with a failure thrown). Measured: at 64 callers a second step from outcome to response (an async
+    /// method, or a pooled <see cref="IValueTaskSource{TResult}"/>) cost 4–15% of the client's calls/s.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call)
+    private async ValueTask<TResult> SendAsync<TRequest, TResponse, TResult, TShape>(OutgoingCall<TRequest, TResponse> call)
+        where TShape : IOutcomeShape<TResponse, TResult>
     {
         var method = call.Method;
         var codec = method.GetCodec(call.Options.Codec ?? _options.Codec);
         if (codec is null)
         {
-            return CallOutcome<TResponse>.Failure(StatusCode.Internal, $"The codec '{(call.Options.Codec ?? _options.Codec)!.Name}' cannot carry {method.FullName}.", notProcessed: true);
+            return TShape.Failure(StatusCode.Internal, $"The codec '{(call.Options.Codec ?? _options.Codec)!.Name}' cannot carry {method.FullName}.", notProcessed: true, responseHeaders: null);
         }
 
         var activity = TagClientSpan();
@@ -167,15 +181,15 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IAsyncDispos
                 FramePayload.Split(pending.Response.WrittenSpan, out _, out var body);
                 try
                 {
-                    return CallOutcome<TResponse>.Success(codec.Response.Deserialize(body), responseHeaders);
+                    return TShape.Success(codec.Response.Deserialize(body), responseHeaders);
                 }
                 catch (Exception ex)
                 {
-                    return CallOutcome<TResponse>.Failure(StatusCode.Internal, $"Failed to decode the response of {method.FullName}: {ex.Message}", responseHeaders: responseHeaders);
+                    return TShape.Failure(StatusCode.Internal, $"Failed to decode the response of {method.FullName}: {ex.Message}", notProcessed: false, responseHeaders);
                 }
             }
 
-            return CallOutcome<TResponse>.Failure(code, message ?? Status.CodeName(code), notProcessed, responseHeaders);
+            return TShape.Failure(code, message ?? Status.CodeName(code), notProcessed, responseHeaders);
         }
         finally
         {

@@ -14,6 +14,8 @@ public sealed class ClientPipeline : ICallInvoker
 {
     private readonly IClientTransport _transport;
     private readonly ClientInterceptor[] _stages;
+    private readonly DeadlineStage _deadline;
+    private readonly IResponseTransport? _shortcut;
     private readonly Lock _lock = new();
     private object?[] _chains = new object?[32];
 
@@ -30,8 +32,17 @@ public sealed class ClientPipeline : ICallInvoker
         }
 
         _transport = transport;
-        _stages = Compose(defaultTimeout, interceptors ?? []);
+        _deadline = new DeadlineStage(defaultTimeout);
+        _stages = Compose(_deadline, interceptors ?? []);
+
+        // Without user interceptors, a call the telemetry stage does not observe and that serves no inbound call has
+        // nothing between the caller and the transport that waits or reads its outcome: the transport can end it in
+        // the caller's response itself, through its one body (no second state machine, no boundary object).
+        _shortcut = _stages.Length == BuiltInStages && transport is IResponseTransport shortcut ? shortcut : null;
     }
+
+    /// <summary>Telemetry and deadline: the stages every pipeline has.</summary>
+    private const int BuiltInStages = 2;
 
     /// <summary>The stages in the order a call passes them (the transport comes after the last), for diagnostics.</summary>
     public IReadOnlyList<ClientInterceptor> Stages => _stages;
@@ -48,12 +59,12 @@ public sealed class ClientPipeline : ICallInvoker
     /// </list>
     /// Stages that do not apply are absent, not disabled: an empty slot costs nothing per call.
     /// </summary>
-    private static ClientInterceptor[] Compose(TimeSpan defaultTimeout, IEnumerable<ClientInterceptor> interceptors)
+    private static ClientInterceptor[] Compose(DeadlineStage deadline, IEnumerable<ClientInterceptor> interceptors)
     {
         var stages = new List<ClientInterceptor>
         {
             TelemetryStage.Instance,
-            new DeadlineStage(defaultTimeout),
+            deadline,
         };
         foreach (var interceptor in interceptors)
         {
@@ -70,8 +81,15 @@ public sealed class ClientPipeline : ICallInvoker
     /// </summary>
     public ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
     {
-        var handler = GetHandler(method);
+        var chain = GetChain(method);
         var inbound = options.IgnoreCallContext ? null : ServerCallContext.Current;
+        var call = new OutgoingCall<TRequest, TResponse>(method, request, options, inbound);
+        if (inbound is null && chain.Shortcut is { } shortcut && !TelemetryStage.Listening && DeadlineStage.TrySetDeadline(ref call, chain.TimeoutTicks, out _))
+        {
+            // What the chain would do, without its steps: the telemetry stage would hand the call on, the deadline stage
+            // has set the deadline (one already passed takes the chain, which reports it), the transport answers.
+            return shortcut(call);
+        }
 
         // The call being served must stay what it is until this call is done with it, even when its handler returns
         // first (a call started and not awaited): the transport reads its tags, caller and cancellation later.
@@ -79,7 +97,7 @@ public sealed class ClientPipeline : ICallInvoker
         ValueTask<CallOutcome<TResponse>> pending;
         try
         {
-            pending = handler(new OutgoingCall<TRequest, TResponse>(method, request, options, inbound));
+            pending = chain.Handler(call);
         }
         catch
         {
@@ -102,7 +120,7 @@ public sealed class ClientPipeline : ICallInvoker
     /// <summary>Runs a call through the pipeline and returns its outcome as a value (no exception for a failed call).</summary>
     public ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
     {
-        var handler = GetHandler(method);
+        var handler = GetChain(method).Handler;
         var inbound = options.IgnoreCallContext ? null : ServerCallContext.Current;
         if (inbound is null)
         {
@@ -146,25 +164,25 @@ public sealed class ClientPipeline : ICallInvoker
     }
 
     /// <summary>The method's composed chain: built on its first call through this pipeline, then an array read.</summary>
-    internal CallHandler<TRequest, TResponse> GetHandler<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    private MethodChain<TRequest, TResponse> GetChain<TRequest, TResponse>(Method<TRequest, TResponse> method)
     {
         ArgumentNullException.ThrowIfNull(method);
         var chains = Volatile.Read(ref _chains);
         int id = method.Id;
-        if ((uint)id < (uint)chains.Length && chains[id] is CallHandler<TRequest, TResponse> handler)
+        if ((uint)id < (uint)chains.Length && chains[id] is MethodChain<TRequest, TResponse> chain)
         {
-            return handler;
+            return chain;
         }
 
         return Build(method);
     }
 
-    private CallHandler<TRequest, TResponse> Build<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    private MethodChain<TRequest, TResponse> Build<TRequest, TResponse>(Method<TRequest, TResponse> method)
     {
         lock (_lock)
         {
             var chains = _chains;
-            if (method.Id < chains.Length && chains[method.Id] is CallHandler<TRequest, TResponse> built)
+            if (method.Id < chains.Length && chains[method.Id] is MethodChain<TRequest, TResponse> built)
             {
                 return built;
             }
@@ -182,9 +200,21 @@ public sealed class ClientPipeline : ICallInvoker
                 Array.Resize(ref chains, Math.Max(chains.Length * 2, method.Id + 1));
             }
 
-            chains[method.Id] = handler;
+            // The shortcut is bound here, once: called through the interface, its generic method is looked up per call.
+            var chain = new MethodChain<TRequest, TResponse>(handler, _shortcut is null ? null : _shortcut.SendForResponseAsync, _deadline.MethodTicks(method.Timeout));
+            chains[method.Id] = chain;
             Volatile.Write(ref _chains, chains);
-            return handler;
+            return chain;
         }
+    }
+
+    /// <summary>A method's composed stages, and the shortcut past them with the method's timeout (see the constructor).</summary>
+    private sealed class MethodChain<TRequest, TResponse>(CallHandler<TRequest, TResponse> handler, Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? shortcut, long timeoutTicks)
+    {
+        public CallHandler<TRequest, TResponse> Handler { get; } = handler;
+
+        public Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? Shortcut { get; } = shortcut;
+
+        public long TimeoutTicks { get; } = timeoutTicks;
     }
 }

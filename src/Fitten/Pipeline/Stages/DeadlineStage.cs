@@ -14,10 +14,44 @@ internal sealed class DeadlineStage(TimeSpan defaultTimeout) : ClientInterceptor
     private static readonly TimeSpan Forever = TimeSpan.FromDays(30);
 
     public CallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, CallHandler<TRequest, TResponse> next)
-        => new Bound<TRequest, TResponse>(Ticks(method.Timeout ?? defaultTimeout), next).InvokeAsync;
+        => new Bound<TRequest, TResponse>(MethodTicks(method.Timeout), next).InvokeAsync;
 
     public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
-        => new Bound<TRequest, TResponse>(Ticks(call.Method.Timeout ?? defaultTimeout), next).InvokeAsync(call);
+        => new Bound<TRequest, TResponse>(MethodTicks(call.Method.Timeout), next).InvokeAsync(call);
+
+    /// <summary>The timeout of a method's calls whose options set none, in Stopwatch ticks (see <see cref="Ticks"/>).</summary>
+    public long MethodTicks(TimeSpan? methodTimeout) => Ticks(methodTimeout ?? defaultTimeout);
+
+    /// <summary>
+    /// Sets <paramref name="call"/>'s deadline from its own timeout (else <paramref name="methodTicks"/>) and the
+    /// inbound call's; false when that deadline has already passed (<paramref name="inherited"/>: it was the inbound
+    /// call's). With no timeout and no inbound call, the call is left as it is and no clock is read.
+    /// </summary>
+    public static bool TrySetDeadline<TRequest, TResponse>(ref OutgoingCall<TRequest, TResponse> call, long methodTicks, out bool inherited)
+    {
+        inherited = false;
+        long ticks = call.Options.Timeout is { } own ? Ticks(own) : methodTicks;
+        if (ticks < 0 && call.Inbound is null)
+        {
+            return true; // no deadline anywhere: nothing to compute, not even the time
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        long deadline = ticks < 0 ? long.MaxValue : now + ticks;
+        if (call.Inbound is { DeadlineTimestamp: var inbound } && inbound < deadline)
+        {
+            deadline = inbound;
+            inherited = true;
+        }
+
+        if (deadline <= now)
+        {
+            return false;
+        }
+
+        call = call with { Deadline = deadline };
+        return true;
+    }
 
     /// <summary>A timeout in Stopwatch ticks; -1 for none, 0 for one that has already run out.</summary>
     private static long Ticks(TimeSpan timeout)
@@ -27,29 +61,14 @@ internal sealed class DeadlineStage(TimeSpan defaultTimeout) : ClientInterceptor
     {
         public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call)
         {
-            long ticks = call.Options.Timeout is { } own ? Ticks(own) : methodTicks;
-            if (ticks < 0 && call.Inbound is null)
+            if (TrySetDeadline(ref call, methodTicks, out bool inherited))
             {
-                return next(call); // no deadline anywhere: nothing to compute, not even the time
+                return next(call);
             }
 
-            long now = Stopwatch.GetTimestamp();
-            long deadline = ticks < 0 ? long.MaxValue : now + ticks;
-            bool inherited = false;
-            if (call.Inbound is { DeadlineTimestamp: var inbound } && inbound < deadline)
-            {
-                deadline = inbound;
-                inherited = true;
-            }
-
-            if (deadline <= now)
-            {
-                return new(CallOutcome<TResponse>.Failure(StatusCode.DeadlineExceeded, inherited
-                    ? $"Deadline exceeded: the call being served ({call.Inbound!.Method}) had no time left for {call.Method.FullName}."
-                    : "Deadline exceeded.", notProcessed: true));
-            }
-
-            return next(call with { Deadline = deadline });
+            return new(CallOutcome<TResponse>.Failure(StatusCode.DeadlineExceeded, inherited
+                ? $"Deadline exceeded: the call being served ({call.Inbound!.Method}) had no time left for {call.Method.FullName}."
+                : "Deadline exceeded.", notProcessed: true));
         }
     }
 }

@@ -19,7 +19,8 @@ internal sealed class TelemetryStage : ClientInterceptor, IComposedClientStage
     public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
         => new Bound<TRequest, TResponse>(next).InvokeAsync(call);
 
-    private static bool Listening => FittenTelemetry.ClientDuration.Enabled || FittenTelemetry.ClientActiveCalls.Enabled || FittenTelemetry.Source.HasListeners();
+    /// <summary>Whether anyone records client spans or metrics; when not, this stage hands calls on untouched.</summary>
+    public static bool Listening => FittenTelemetry.ClientDuration.Enabled || FittenTelemetry.ClientActiveCalls.Enabled || FittenTelemetry.Source.HasListeners();
 
     /// <summary>
     /// The client span, current for the rest of the pipeline, so the transport injects its context into the request
