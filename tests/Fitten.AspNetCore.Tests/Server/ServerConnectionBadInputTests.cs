@@ -451,6 +451,80 @@ public class ServerConnectionBadInputTests
             shared: shared);
     }
 
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task ProtocolError_WhileCallsRun_EachCallUpToTheGoAwaysLastStreamAnsweredOnceThenClose(bool shared)
+    {
+        await BadInputAsync(
+            async server =>
+            {
+                await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint);
+                // In one send: a call that honours its cancellation, one that ignores it, one that ends at once, then a
+                // malformed ping. The goaway names stream 5, so the server promises an answer to each of the three.
+                byte[] bytes =
+                [
+                    .. RawFittenConnection.RequestFrame(1, "test.echo/Delay", "30000"u8),
+                    .. RawFittenConnection.RequestFrame(3, "test.echo/Sleep", "8000"u8),
+                    .. RawFittenConnection.RequestFrame(5, Echo, [5]),
+                    .. RawFittenConnection.Frame(FrameType.Ping, FrameFlags.None, 0, new byte[7]),
+                ];
+                await raw.SendAsync(bytes);
+
+                var (frames, closed) = await raw.ReadFramesUntilCloseAsync(Answer);
+                Assert.True(closed, "the server did not close the connection");
+                var goAway = Assert.Single(frames, f => f.Header.Type == FrameType.GoAway).ReadGoAway();
+                Assert.Equal((5u, GoAwayCode.ProtocolError), (goAway.LastStreamId, goAway.Code));
+                var answers = AnswersByStream(frames);
+                Assert.Equal([1u, 3u, 5u], answers.Keys.Order());
+                Assert.Equal(StatusCode.OK, answers[5].ReadStatus().Code);
+
+                // Cancelled as the connection closed, and answered: by the handler that honours its token, and by the
+                // connection for the one that does not end in time. Not REFUSED: both may have done work.
+                Assert.Equal(StatusCode.Unavailable, answers[1].ReadStatus().Code);
+                Assert.Equal(StatusCode.Unavailable, answers[3].ReadStatus().Code);
+                Assert.False(answers[1].Header.Flags.HasFlag(FrameFlags.Refused));
+                Assert.False(answers[3].Header.Flags.HasFlag(FrameFlags.Refused));
+            },
+            shared: shared);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Connection_HalfClosedWhileACallOutlivesTheDrainTimeout_CallAnsweredUnavailableThenClose(bool shared)
+    {
+        await BadInputAsync(
+            async server =>
+            {
+                await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint);
+                await raw.SendRequestAsync(1, "test.echo/Sleep", "8000"u8);
+                await raw.SendRequestAsync(3, Echo, [3]);
+                Assert.NotNull(await raw.ReadFrameAsync(FrameType.Response, Answer));
+                raw.ShutdownSend();
+
+                var (frames, closed) = await raw.ReadFramesUntilCloseAsync(Answer);
+                Assert.True(closed, "the server did not close the connection");
+                var goAway = Assert.Single(frames, f => f.Header.Type == FrameType.GoAway).ReadGoAway();
+                Assert.Equal((3u, GoAwayCode.NoError), (goAway.LastStreamId, goAway.Code));
+                var answer = Assert.Single(AnswersByStream(frames));
+                Assert.Equal(1u, answer.Key);
+                Assert.Equal(StatusCode.Unavailable, answer.Value.ReadStatus().Code);
+            },
+            o => o.DrainTimeout = TimeSpan.FromMilliseconds(300),
+            shared: shared);
+    }
+
+    /// <summary>The responses among <paramref name="frames"/> by stream id; fails if a stream is answered twice.</summary>
+    internal static Dictionary<uint, ReceivedFrame> AnswersByStream(IEnumerable<ReceivedFrame> frames)
+    {
+        var answers = new Dictionary<uint, ReceivedFrame>();
+        foreach (var frame in frames.Where(f => f.Header.Type == FrameType.Response))
+        {
+            Assert.True(answers.TryAdd(frame.Header.StreamId, frame), $"stream {frame.Header.StreamId} was answered twice");
+        }
+
+        return answers;
+    }
+
     /// <summary>
     /// Runs <paramref name="misbehave"/> against a fresh server (a dedicated port, or a <paramref name="shared"/> one) while a well-behaved client calls it throughout,
     /// then asserts that client saw no error.
