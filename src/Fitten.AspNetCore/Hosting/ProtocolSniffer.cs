@@ -13,12 +13,21 @@ internal static class ProtocolSniffer
     // RFC 9113 §3.4: the client connection preface of HTTP/2 with prior knowledge.
     private static ReadOnlySpan<byte> Http2Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
-    // A peer that sends a prefix of the HTTP/2 preface and stalls is handed to HTTP/1.1 (and its timeouts) after this.
-    private static readonly TimeSpan DecisionTimeout = TimeSpan.FromSeconds(10);
+    // How long the first bytes may take when the frame read timeout is infinite: the decision itself must not wait forever.
+    private static readonly TimeSpan DefaultDecisionTimeout = TimeSpan.FromSeconds(10);
 
     public static async Task DispatchAsync(ConnectionContext connection, ListenOptions listenOptions, FittenRpcServer server, Http2Handoff handoff, ConnectionDelegate next)
     {
-        var protocol = await DetectAsync(connection).ConfigureAwait(false);
+        var readTimeout = server.Limits.FrameReadTimeout;
+        var protocol = await DetectAsync(connection, readTimeout == Timeout.InfiniteTimeSpan ? DefaultDecisionTimeout : readTimeout).ConfigureAwait(false);
+        if (protocol == Detected.Stalled)
+        {
+            // Part of the HTTP/2 preface, then nothing: no protocol has the connection yet, so it is closed unanswered,
+            // as Fitten closes a preface that stalls (docs/protocol.md §1). Handing it to HTTP/1.1 would add HTTP's own
+            // request-headers timeout on top.
+            return;
+        }
+
         if (protocol == Detected.Fitten)
         {
             await server.OnConnectedAsync(connection).ConfigureAwait(false);
@@ -35,23 +44,36 @@ internal static class ProtocolSniffer
         await next(connection).ConfigureAwait(false);
     }
 
-    private static async Task<Detected> DetectAsync(ConnectionContext connection)
+    /// <summary>
+    /// Waits for the bytes that decide, at most <paramref name="timeout"/> for the first and again from the first:
+    /// a connection that sends nothing by then is HTTP/1.1's (whose keep-alive timeout then applies, as on any HTTP
+    /// port); one that stalls inside the HTTP/2 preface is <see cref="Detected.Stalled"/>.
+    /// </summary>
+    private static async Task<Detected> DetectAsync(ConnectionContext connection, TimeSpan timeout)
     {
         var input = connection.Transport.Input;
-        using var timeout = new CancellationTokenSource(DecisionTimeout);
+        using var expiry = new CancellationTokenSource(timeout);
+        bool started = false;
         while (true)
         {
             ReadResult result;
             try
             {
-                result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                result = await input.ReadAsync(expiry.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return Detected.Other;
+                return started ? Detected.Stalled : Detected.Other;
             }
 
             var buffer = result.Buffer;
+            if (!started && !buffer.IsEmpty)
+            {
+                // Like the frame read timeout, this one runs from the first byte of what is incomplete.
+                started = true;
+                expiry.CancelAfter(timeout);
+            }
+
             var detected = Classify(buffer);
             if (detected != Detected.Undecided || result.IsCompleted)
             {
@@ -94,5 +116,6 @@ internal static class ProtocolSniffer
         Fitten,
         Http2,
         Other,
+        Stalled,
     }
 }

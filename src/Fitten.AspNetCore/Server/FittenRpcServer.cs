@@ -1,3 +1,4 @@
+using Fitten.Protocol;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,9 @@ public sealed class FittenRpcServer
         _options = options.Value;
         _logger = loggerFactory.CreateLogger("Fitten.Server");
     }
+
+    /// <summary>The limits every Fitten connection of this server enforces (the shared port's sniffer times out by them too).</summary>
+    internal FittenLimits Limits => _options.Limits;
 
     /// <summary>The "service/method" names this server answers.</summary>
     public IEnumerable<string> Methods => _methods.Value.Names;

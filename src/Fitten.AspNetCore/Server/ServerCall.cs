@@ -67,7 +67,7 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
 
     public string? StatusMessage { get; private set; }
 
-    /// <summary>The client sent CANCEL: it forgot the stream, so no response is written.</summary>
+    /// <summary>The client sent CANCEL (it forgot the stream) or the connection answered the call itself: the handler's response is not written.</summary>
     public bool ResponseSuppressed => _forgotten;
 
     public ServerMethod? MethodHandler => _method;
@@ -267,6 +267,21 @@ internal sealed class ServerCall : ServerCallContext, IThreadPoolWorkItem
     {
         _forgotten = true;
         Cancel(reason);
+    }
+
+    /// <summary>
+    /// The connection answered this call itself (it closed before the handler ended): the handler's outcome is not
+    /// written. False when nothing was to be written anyway (the client had cancelled). Called under the connection's lock.
+    /// </summary>
+    public bool SuppressResponse()
+    {
+        if (_forgotten)
+        {
+            return false;
+        }
+
+        _forgotten = true;
+        return true;
     }
 
     /// <summary>

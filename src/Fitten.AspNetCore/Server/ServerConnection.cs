@@ -34,6 +34,10 @@ internal sealed partial class ServerConnection
     private long _partialSinceTicks;
     private (GoAwayCode Code, string Message)? _abort;
 
+    // Handlers that honour their cancellation end at once when a connection closes; one that ignores it must not
+    // keep a closing connection open, so after this the connection answers for it (AnswerCallsInFlightAsync).
+    private static readonly TimeSpan CancelledCallGrace = TimeSpan.FromSeconds(1);
+
     // Until the client's settings arrive, assume the protocol's default maximum frame size.
     private int _peerMaxFrameSize = FittenLimits.DefaultMaxFrameSize;
 
@@ -94,7 +98,7 @@ internal sealed partial class ServerConnection
         finally
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
-            CancelAll();
+            await AnswerCallsInFlightAsync().ConfigureAwait(false);
             await CloseOutputAsync().ConfigureAwait(false);
             if (FittenTelemetry.ServerConnections.Enabled)
             {
@@ -154,14 +158,16 @@ internal sealed partial class ServerConnection
         bool drained;
         lock (_lock)
         {
+            // Queued under the lock that takes the call out of the table: whoever sees the table without it (the close,
+            // which then completes the queue) sees its response queued, so no answer falls between the two.
             _active.Remove(call.StreamId);
             drained = _draining && _active.Count == 0;
+            OnCallStopped(call);
+            Enqueue(new Outbound(FrameType.Response, FrameFlags.EndStream, call.StreamId, call));
         }
 
-        OnCallStopped(call);
-
         // Written on this (the handler's) thread when no other thread is writing: no hop to a writer thread.
-        Post(new Outbound(FrameType.Response, FrameFlags.EndStream, call.StreamId, call));
+        WriteQueued();
         if (drained)
         {
             _drained.TrySetResult();
@@ -194,6 +200,11 @@ internal sealed partial class ServerConnection
 
             _abort = (code, message);
             last = Math.Min(_lastStreamId, _goAwayStreamId);
+
+            // The goaway promises answers up to here and no further: a request the read loop takes after this point
+            // (an abort from the heartbeat races it) is refused as not processed, never run and then cut off.
+            _draining = true;
+            _goAwayStreamId = last;
         }
 
         Log.ConnectionAborted(_logger, ConnectionId, code, message);
@@ -251,15 +262,45 @@ internal sealed partial class ServerConnection
         }
     }
 
-    /// <summary>The connection is gone or closing: every call still running sees its token cancelled.</summary>
-    private void CancelAll()
+    /// <summary>
+    /// The connection is closing (protocol error, timeout, drain over, client gone): every call still running sees its
+    /// token cancelled, and each still gets its one response before the close, because the goaway named it as one the
+    /// server will answer (docs/protocol.md §7): its handler's outcome if the handler ends within
+    /// <see cref="CancelledCallGrace"/>, else UNAVAILABLE written here (the handler's later outcome is dropped).
+    /// </summary>
+    private async Task AnswerCallsInFlightAsync()
     {
         // Under the lock, as in OnCancel: only calls still in the table, never a pooled object already reused.
         lock (_lock)
         {
+            // Reading has ended, so nothing starts any more; a handler that ends now signals _drained when it is the last.
+            _draining = true;
+            if (_active.Count == 0)
+            {
+                return;
+            }
+
             foreach (var call in _active.Values)
             {
                 call.Cancel(StatusCode.Unavailable);
+            }
+        }
+
+        // Nobody to answer when the client is gone or cannot be written to.
+        if (!_context.ConnectionClosed.IsCancellationRequested && !Volatile.Read(ref _outputGone))
+        {
+            await Task.WhenAny(_drained.Task, Task.Delay(CancelledCallGrace)).ConfigureAwait(false);
+        }
+
+        lock (_lock)
+        {
+            foreach (var call in _active.Values)
+            {
+                // A stream the client cancelled was forgotten by it and gets nothing, as always.
+                if (call.SuppressResponse())
+                {
+                    Enqueue(Outbound.Refusal(call.StreamId, StatusCode.Unavailable, "The connection closed before the call finished; it may have been processed.") with { Flags = FrameFlags.EndStream });
+                }
             }
         }
     }

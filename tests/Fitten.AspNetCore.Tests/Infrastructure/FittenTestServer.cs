@@ -64,6 +64,13 @@ public sealed class FittenTestServer : IAsyncDisposable
                 server.Count(ref server._completed);
                 return request;
             })
+            .AddUnaryMethod(TestMethods.Sleep, async (request, _) =>
+            {
+                server!.Count(ref server._started);
+                await Task.Delay(int.Parse(request, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+                server.Count(ref server._completed);
+                return request;
+            })
             .AddUnaryMethod<string, string>(TestMethods.Throw, (_, _) => throw new InvalidOperationException("secret internal detail"))
             .AddUnaryMethod<string, string>(TestMethods.Fail, (request, _) => throw new RpcException(Enum.Parse<StatusCode>(request), "failed on purpose"))
             .AddUnaryMethod(TestMethods.Inspect, (_, context) => ValueTask.FromResult(

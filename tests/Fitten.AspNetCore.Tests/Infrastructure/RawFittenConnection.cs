@@ -206,6 +206,71 @@ internal sealed class RawFittenConnection : IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// Reads frames until the server closes the connection (Closed true) or nothing arrives for <paramref name="quiet"/>
+    /// (false), at most <paramref name="maxFrames"/>; for tests that account for every answer on a connection.
+    /// </summary>
+    public async Task<(List<ReceivedFrame> Frames, bool Closed)> ReadFramesUntilCloseAsync(TimeSpan quiet, int maxFrames = 10_000)
+    {
+        var frames = new List<ReceivedFrame>();
+        while (frames.Count < maxFrames)
+        {
+            ReceivedFrame? frame;
+            try
+            {
+                frame = await ReadFrameAsync(quiet);
+            }
+            catch (OperationCanceledException)
+            {
+                return (frames, false);
+            }
+
+            if (frame is null)
+            {
+                return (frames, true);
+            }
+
+            frames.Add(frame);
+        }
+
+        return (frames, false);
+    }
+
+    /// <summary>
+    /// Every byte until the server closes the connection (Closed true) or <paramref name="timeout"/> passes (false):
+    /// for answers that are not Fitten frames, such as HTTP's on a shared port.
+    /// </summary>
+    public async Task<(byte[] Bytes, bool Closed)> ReadBytesUntilCloseAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var chunk = new byte[64 * 1024];
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = await _socket.ReceiveAsync(chunk, SocketFlags.None, cts.Token);
+            }
+            catch (SocketException)
+            {
+                n = 0;
+            }
+            catch (OperationCanceledException)
+            {
+                return ([.. _received], false);
+            }
+
+            if (n == 0)
+            {
+                byte[] all = [.. _received];
+                _received.Clear();
+                return (all, true);
+            }
+
+            _received.AddRange(chunk.AsSpan(0, n));
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();

@@ -11,6 +11,9 @@ public static class TestMethods
     /// <summary>Request: delay in ms as text; waits that long (honouring cancellation) and answers the same text.</summary>
     public static readonly Method<string, string> Delay = new("test.echo", "Delay", Utf8Marshaller.Instance, Utf8Marshaller.Instance);
 
+    /// <summary>Request: delay in ms as text; waits that long ignoring cancellation (a handler that does not honour its token).</summary>
+    public static readonly Method<string, string> Sleep = new("test.echo", "Sleep", Utf8Marshaller.Instance, Utf8Marshaller.Instance);
+
     /// <summary>Throws an exception whose message must not reach the client.</summary>
     public static readonly Method<string, string> Throw = new("test.echo", "Throw", Utf8Marshaller.Instance, Utf8Marshaller.Instance);
 

@@ -15,34 +15,69 @@ public class ServerConnectionBadInputTests
     private const string Echo = "test.echo/Echo";
     private static readonly TimeSpan Answer = TimeSpan.FromSeconds(10);
 
-    [Theory]
-    [InlineData("F146495454454F01")] // 0xF1 "FITTEO" v1: right first byte, wrong magic
-    [InlineData("474554202F20485454502F312E310D0A0D0A")] // an HTTP/1.1 request line
-    [InlineData("00")] // one byte is enough to tell
-    public async Task Preface_WrongMagic_ClosesWithoutAnswer(string hex)
-    {
-        await BadInputAsync(async server =>
-        {
-            await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint, sendPreface: false);
-            await raw.SendAsync(Convert.FromHexString(hex));
+    public static TheoryData<bool, string> FittenFirstByteWrongMagic => Ports.Each(
+        "F146495454454F01", // 0xF1 "FITTEO" v1: right first byte, wrong magic
+        "F100"); // wrong from the second byte
 
-            Assert.Null(await raw.ReadFrameAsync(Answer));
-            Assert.Equal(0, raw.BufferedBytes);
-        });
+    [Theory]
+    [MemberData(nameof(FittenFirstByteWrongMagic))]
+    public async Task Preface_FittenFirstByteButWrongMagic_ClosesWithoutAnswer(bool shared, string hex)
+    {
+        await BadInputAsync(
+            async server =>
+            {
+                await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint, sendPreface: false);
+                await raw.SendAsync(Convert.FromHexString(hex));
+
+                Assert.Null(await raw.ReadFrameAsync(Answer));
+                Assert.Equal(0, raw.BufferedBytes);
+            },
+            shared: shared);
     }
 
-    [Fact]
-    public async Task Preface_WrongVersion_GoAwayUnsupportedVersionThenClose()
+    public static TheoryData<bool, string> NotFittenFirstByte => Ports.Each(
+        "474554202F20485454502F312E310D0A0D0A", // an HTTP/1.1 request line
+        "00"); // one byte is enough to tell
+
+    [Theory]
+    [MemberData(nameof(NotFittenFirstByte))]
+    public async Task Preface_NotFittenFirstByte_DedicatedClosesWithoutAnswer_SharedHandsToHttp1(bool shared, string hex)
+    {
+        await BadInputAsync(
+            async server =>
+            {
+                await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint, sendPreface: false);
+                await raw.SendAsync(Convert.FromHexString(hex));
+
+                var (answer, closed) = await raw.ReadBytesUntilCloseAsync(Answer);
+                Assert.True(closed, "the connection was not closed");
+                if (shared)
+                {
+                    // Not Fitten, not the HTTP/2 preface: HTTP/1.1 takes it, and neither input is a request it serves.
+                    Assert.StartsWith("HTTP/1.1 4", Encoding.ASCII.GetString(answer), StringComparison.Ordinal);
+                }
+                else
+                {
+                    Assert.Empty(answer);
+                }
+            },
+            shared: shared);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Preface_WrongVersion_GoAwayUnsupportedVersionThenClose(bool shared)
     {
         var preface = new byte[FittenProtocol.PrefaceLength];
         FittenProtocol.WritePreface(preface);
         preface[^1] = FittenProtocol.Version + 1;
 
-        await AssertSendingClosesWithAsync(preface, GoAwayCode.UnsupportedVersion, sendPreface: false);
+        await AssertSendingClosesWithAsync(shared, preface, GoAwayCode.UnsupportedVersion, sendPreface: false);
     }
 
-    [Fact]
-    public async Task Preface_PartThenStall_GoAwayReadTimeoutThenClose()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Preface_PartThenStall_GoAwayReadTimeoutThenClose(bool shared)
     {
         await BadInputAsync(
             async server =>
@@ -55,22 +90,27 @@ public class ServerConnectionBadInputTests
                 // Not before the timeout: the stall is what closed it (TickCount64 is coarse, hence the margin).
                 Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"closed after {clock.Elapsed}");
             },
-            o => o.Limits.FrameReadTimeout = TimeSpan.FromMilliseconds(300));
+            o => o.Limits.FrameReadTimeout = TimeSpan.FromMilliseconds(300),
+            shared: shared);
     }
 
+    public static TheoryData<bool, int> HalfSentFrames => Ports.Each(
+        3, // inside the header
+        FrameHeader.Size, // the whole header, no payload
+        FrameHeader.Size + 7); // inside the payload
+
     [Theory]
-    [InlineData(3)] // inside the header
-    [InlineData(FrameHeader.Size)] // the whole header, no payload
-    [InlineData(FrameHeader.Size + 7)] // inside the payload
-    public async Task Frame_HalfSentThenStall_GoAwayReadTimeoutThenClose(int bytesSent)
+    [MemberData(nameof(HalfSentFrames))]
+    public async Task Frame_HalfSentThenStall_GoAwayReadTimeoutThenClose(bool shared, int bytesSent)
     {
         var frame = RawFittenConnection.RequestFrame(1, Echo, new byte[100]);
 
-        await AssertSendingClosesWithAsync(frame[..bytesSent], GoAwayCode.ReadTimeout, configure: o => o.Limits.FrameReadTimeout = TimeSpan.FromMilliseconds(300));
+        await AssertSendingClosesWithAsync(shared, frame[..bytesSent], GoAwayCode.ReadTimeout, configure: o => o.Limits.FrameReadTimeout = TimeSpan.FromMilliseconds(300));
     }
 
-    [Fact]
-    public async Task Frame_TruncatedThenClientCloses_ServerKeepsServing()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Frame_TruncatedThenClientCloses_ServerKeepsServing(bool shared)
     {
         var logs = new CapturingLoggerProvider();
         await BadInputAsync(
@@ -90,16 +130,20 @@ public class ServerConnectionBadInputTests
                 Assert.Equal(StatusCode.OK, response.ReadStatus().Code);
                 Assert.Equal([42], response.Message);
             },
-            logs: logs);
+            logs: logs,
+            shared: shared);
 
         AssertNothingAlarming(logs);
     }
 
+    public static TheoryData<bool, uint> LengthsOverMaxFrameSize => Ports.Each(
+        (64u * 1024) + 1, // one byte over the limit
+        (uint)int.MaxValue,
+        uint.MaxValue); // does not even fit the signed length the reader uses
+
     [Theory]
-    [InlineData((64u * 1024) + 1)] // one byte over the limit
-    [InlineData((uint)int.MaxValue)]
-    [InlineData(uint.MaxValue)] // does not even fit the signed length the reader uses
-    public async Task Frame_LengthOverMaxFrameSize_GoAwayFrameSizeErrorThenClose(uint length)
+    [MemberData(nameof(LengthsOverMaxFrameSize))]
+    public async Task Frame_LengthOverMaxFrameSize_GoAwayFrameSizeErrorThenClose(bool shared, uint length)
     {
         var header = new byte[FrameHeader.Size];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(header, length);
@@ -107,11 +151,12 @@ public class ServerConnectionBadInputTests
         header[9] = 1;
 
         // Only the header: the server must refuse on the length alone, not wait for the payload.
-        await AssertSendingClosesWithAsync(header, GoAwayCode.FrameSizeError, configure: o => o.Limits.MaxFrameSize = 64 * 1024);
+        await AssertSendingClosesWithAsync(shared, header, GoAwayCode.FrameSizeError, configure: o => o.Limits.MaxFrameSize = 64 * 1024);
     }
 
-    [Fact]
-    public async Task Request_MetadataOverMaxMetadataSize_ResourceExhaustedAndConnectionStaysUsable()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Request_MetadataOverMaxMetadataSize_ResourceExhaustedAndConnectionStaysUsable(bool shared)
     {
         var request = RawFittenConnection.RequestFrame(1, Echo, [1], metadata =>
         {
@@ -120,11 +165,12 @@ public class ServerConnectionBadInputTests
             RawFittenConnection.AppendString(metadata, new string('x', 2000));
         });
 
-        await AssertSendingAnsweredWithAsync(request, StatusCode.ResourceExhausted, "1024", o => o.Limits.MaxMetadataSize = 1024);
+        await AssertSendingAnsweredWithAsync(shared, request, StatusCode.ResourceExhausted, "1024", o => o.Limits.MaxMetadataSize = 1024);
     }
 
-    [Fact]
-    public async Task Request_MoreMetadataEntriesThanAllowed_ResourceExhaustedAndConnectionStaysUsable()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Request_MoreMetadataEntriesThanAllowed_ResourceExhaustedAndConnectionStaysUsable(bool shared)
     {
         var request = RawFittenConnection.RequestFrame(1, Echo, [1], metadata =>
         {
@@ -136,24 +182,23 @@ public class ServerConnectionBadInputTests
             }
         });
 
-        await AssertSendingAnsweredWithAsync(request, StatusCode.ResourceExhausted, "8 entries", o => o.Limits.MaxMetadataEntries = 8);
+        await AssertSendingAnsweredWithAsync(shared, request, StatusCode.ResourceExhausted, "8 entries", o => o.Limits.MaxMetadataEntries = 8);
+    }
+
+    public static TheoryData<bool, string> MetadataMalformations => Ports.Each(
+        "truncated-varint", "overlong-varint", "string-overruns-block", "pair-value-overruns-block",
+        "metadata-length-past-payload", "payload-shorter-than-metadata-length", "unknown-core-kind");
+
+    [Theory]
+    [MemberData(nameof(MetadataMalformations))]
+    public async Task Request_MalformedMetadata_GoAwayProtocolErrorThenClose(bool shared, string malformation)
+    {
+        await AssertSendingClosesWithAsync(shared, MalformedRequest(malformation), GoAwayCode.ProtocolError);
     }
 
     [Theory]
-    [InlineData("truncated-varint")]
-    [InlineData("overlong-varint")]
-    [InlineData("string-overruns-block")]
-    [InlineData("pair-value-overruns-block")]
-    [InlineData("metadata-length-past-payload")]
-    [InlineData("payload-shorter-than-metadata-length")]
-    [InlineData("unknown-core-kind")]
-    public async Task Request_MalformedMetadata_GoAwayProtocolErrorThenClose(string malformation)
-    {
-        await AssertSendingClosesWithAsync(MalformedRequest(malformation), GoAwayCode.ProtocolError);
-    }
-
-    [Fact]
-    public async Task Request_ExtensionMetadataKinds_AreSkippedAndCallSucceeds()
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Request_ExtensionMetadataKinds_AreSkippedAndCallSucceeds(bool shared)
     {
         await BadInputAsync(async server =>
         {
@@ -170,32 +215,32 @@ public class ServerConnectionBadInputTests
             Assert.NotNull(response);
             Assert.Equal(StatusCode.OK, response.ReadStatus().Code);
             Assert.Equal([5, 6], response.Message);
-        });
+        }, shared: shared);
     }
 
+    public static TheoryData<bool, byte> TypesNotAccepted => Ports.Each<byte>(
+        0x09, // unknown
+        0xFF, // unknown
+        (byte)FrameType.Data, // reserved for streaming
+        (byte)FrameType.Trailers, // reserved for streaming
+        (byte)FrameType.Response); // only servers send responses
+
     [Theory]
-    [InlineData(0x09)] // unknown
-    [InlineData(0xFF)] // unknown
-    [InlineData((byte)FrameType.Data)] // reserved for streaming
-    [InlineData((byte)FrameType.Trailers)] // reserved for streaming
-    [InlineData((byte)FrameType.Response)] // only servers send responses
-    public async Task Frame_TypeNotAccepted_GoAwayProtocolErrorThenClose(byte type)
+    [MemberData(nameof(TypesNotAccepted))]
+    public async Task Frame_TypeNotAccepted_GoAwayProtocolErrorThenClose(bool shared, byte type)
     {
         var frame = RawFittenConnection.Frame((FrameType)type, FrameFlags.None, 1, [0, 0, 0, 0, 1, 2, 3]);
 
-        await AssertSendingClosesWithAsync(frame, GoAwayCode.ProtocolError);
+        await AssertSendingClosesWithAsync(shared, frame, GoAwayCode.ProtocolError);
     }
 
+    public static TheoryData<bool, string> ControlFrameMalformations => Ports.Each(
+        "ping-short", "ping-on-stream", "settings-partial-entry", "settings-on-stream", "settings-ack-with-payload",
+        "settings-frame-size-below-minimum", "settings-no-concurrent-calls", "cancel-short");
+
     [Theory]
-    [InlineData("ping-short")]
-    [InlineData("ping-on-stream")]
-    [InlineData("settings-partial-entry")]
-    [InlineData("settings-on-stream")]
-    [InlineData("settings-ack-with-payload")]
-    [InlineData("settings-frame-size-below-minimum")]
-    [InlineData("settings-no-concurrent-calls")]
-    [InlineData("cancel-short")]
-    public async Task Frame_ControlFrameMalformed_GoAwayProtocolErrorThenClose(string malformation)
+    [MemberData(nameof(ControlFrameMalformations))]
+    public async Task Frame_ControlFrameMalformed_GoAwayProtocolErrorThenClose(bool shared, string malformation)
     {
         var frame = malformation switch
         {
@@ -210,11 +255,12 @@ public class ServerConnectionBadInputTests
             _ => throw new ArgumentOutOfRangeException(nameof(malformation)),
         };
 
-        await AssertSendingClosesWithAsync(frame, GoAwayCode.ProtocolError);
+        await AssertSendingClosesWithAsync(shared, frame, GoAwayCode.ProtocolError);
     }
 
-    [Fact]
-    public async Task Settings_UnknownId_IgnoredAckedAndConnectionStaysUsable()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Settings_UnknownId_IgnoredAckedAndConnectionStaysUsable(bool shared)
     {
         await BadInputAsync(async server =>
         {
@@ -234,14 +280,19 @@ public class ServerConnectionBadInputTests
             Assert.Equal(FrameFlags.Ack, frame.Header.Flags);
             Assert.Empty(frame.Payload);
             await AssertEchoAsync(raw, 1);
-        });
+        }, shared: shared);
     }
 
+    public static TheoryData<bool, uint, uint> StreamIdsNotAboveLast => new()
+    {
+        { false, 0u, 0u }, { true, 0u, 0u }, // stream 0 belongs to the connection
+        { false, 5u, 5u }, { true, 5u, 5u }, // reused
+        { false, 5u, 3u }, { true, 5u, 3u }, // going backwards
+    };
+
     [Theory]
-    [InlineData(0u, 0u)] // stream 0 belongs to the connection
-    [InlineData(5u, 5u)] // reused
-    [InlineData(5u, 3u)] // going backwards
-    public async Task Request_StreamIdNotAboveLast_GoAwayProtocolErrorNamingLastAcceptedStream(uint first, uint second)
+    [MemberData(nameof(StreamIdsNotAboveLast))]
+    public async Task Request_StreamIdNotAboveLast_GoAwayProtocolErrorNamingLastAcceptedStream(bool shared, uint first, uint second)
     {
         await BadInputAsync(async server =>
         {
@@ -257,21 +308,25 @@ public class ServerConnectionBadInputTests
 
             var lastStreamId = await AssertGoAwayThenCloseAsync(raw, GoAwayCode.ProtocolError);
             Assert.Equal(first, lastStreamId);
-        });
+        }, shared: shared);
+    }
+
+    public static TheoryData<bool, string> UnknownMethods => Ports.Each(
+        "test.echo/Missing",
+        "test.echo/echo", // names are case-sensitive
+        "tést.echo/Echo", // not ASCII
+        "");
+
+    [Theory]
+    [MemberData(nameof(UnknownMethods))]
+    public async Task Request_UnknownMethod_UnimplementedAndConnectionStaysUsable(bool shared, string method)
+    {
+        await AssertSendingAnsweredWithAsync(shared, RawFittenConnection.RequestFrame(1, method, [1]), StatusCode.Unimplemented, "Unknown method");
     }
 
     [Theory]
-    [InlineData("test.echo/Missing")]
-    [InlineData("test.echo/echo")] // names are case-sensitive
-    [InlineData("tést.echo/Echo")] // not ASCII
-    [InlineData("")]
-    public async Task Request_UnknownMethod_UnimplementedAndConnectionStaysUsable(string method)
-    {
-        await AssertSendingAnsweredWithAsync(RawFittenConnection.RequestFrame(1, method, [1]), StatusCode.Unimplemented, "Unknown method");
-    }
-
-    [Fact]
-    public async Task Request_OverlongMethodName_UnimplementedWithBoundedMessage()
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Request_OverlongMethodName_UnimplementedWithBoundedMessage(bool shared)
     {
         await BadInputAsync(async server =>
         {
@@ -283,20 +338,22 @@ public class ServerConnectionBadInputTests
             var (code, message) = response.ReadStatus();
             Assert.Equal(StatusCode.Unimplemented, code);
             Assert.InRange(message.Length, 1, 1024);
-        });
+        }, shared: shared);
     }
 
-    [Fact]
-    public async Task Request_NoMethodEntry_InvalidArgumentAndConnectionStaysUsable()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Request_NoMethodEntry_InvalidArgumentAndConnectionStaysUsable(bool shared)
     {
         var metadata = new List<byte> { 0x07 };
         RawFittenConnection.AppendString(metadata, "someone");
 
-        await AssertSendingAnsweredWithAsync(RawFittenConnection.RequestFrameWithMetadata(1, metadata.ToArray(), [1]), StatusCode.InvalidArgument, "no method");
+        await AssertSendingAnsweredWithAsync(shared, RawFittenConnection.RequestFrameWithMetadata(1, metadata.ToArray(), [1]), StatusCode.InvalidArgument, "no method");
     }
 
-    [Fact]
-    public async Task Request_OverMaxConcurrentCalls_ResourceExhaustedRefusedWhileOthersRun()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Request_OverMaxConcurrentCalls_ResourceExhaustedRefusedWhileOthersRun(bool shared)
     {
         const int limit = 4;
         await BadInputAsync(
@@ -332,11 +389,13 @@ public class ServerConnectionBadInputTests
                 Assert.Equal(new uint[] { 1, 3, 5, 7 }, done.Order().ToArray());
                 await AssertEchoAsync(raw, 11);
             },
-            o => o.Limits.MaxConcurrentCalls = limit);
+            o => o.Limits.MaxConcurrentCalls = limit,
+            shared: shared);
     }
 
-    [Fact]
-    public async Task Ping_Sent_PongWithSameBytes()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Ping_Sent_PongWithSameBytes(bool shared)
     {
         await BadInputAsync(async server =>
         {
@@ -349,11 +408,12 @@ public class ServerConnectionBadInputTests
             Assert.Equal(FrameFlags.Ack, pong.Header.Flags);
             Assert.Equal(0u, pong.Header.StreamId);
             Assert.Equal(data, pong.Payload);
-        });
+        }, shared: shared);
     }
 
-    [Fact]
-    public async Task Connection_IdleLongerThanIdleTimeout_GoAwayIdleTimeoutThenClose()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Connection_IdleLongerThanIdleTimeout_GoAwayIdleTimeoutThenClose(bool shared)
     {
         await BadInputAsync(
             async server =>
@@ -363,11 +423,13 @@ public class ServerConnectionBadInputTests
 
                 await AssertGoAwayThenCloseAsync(raw, GoAwayCode.IdleTimeout);
             },
-            o => o.Limits.IdleTimeout = TimeSpan.FromMilliseconds(500));
+            o => o.Limits.IdleTimeout = TimeSpan.FromMilliseconds(500),
+            shared: shared);
     }
 
-    [Fact]
-    public async Task Connection_CallRunningLongerThanIdleTimeout_NotClosed()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Connection_CallRunningLongerThanIdleTimeout_NotClosed(bool shared)
     {
         await BadInputAsync(
             async server =>
@@ -385,7 +447,82 @@ public class ServerConnectionBadInputTests
                 Assert.Equal(FrameType.Response, response.Header.Type);
                 Assert.Equal(StatusCode.OK, response.ReadStatus().Code);
             },
-            o => o.Limits.IdleTimeout = TimeSpan.FromMilliseconds(300));
+            o => o.Limits.IdleTimeout = TimeSpan.FromMilliseconds(300),
+            shared: shared);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task ProtocolError_WhileCallsRun_EachCallUpToTheGoAwaysLastStreamAnsweredOnceThenClose(bool shared)
+    {
+        await BadInputAsync(
+            async server =>
+            {
+                await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint);
+                // In one send: a call that honours its cancellation, one that ignores it, one that ends at once, then a
+                // malformed ping. The goaway names stream 5, so the server promises an answer to each of the three.
+                byte[] bytes =
+                [
+                    .. RawFittenConnection.RequestFrame(1, "test.echo/Delay", "30000"u8),
+                    .. RawFittenConnection.RequestFrame(3, "test.echo/Sleep", "8000"u8),
+                    .. RawFittenConnection.RequestFrame(5, Echo, [5]),
+                    .. RawFittenConnection.Frame(FrameType.Ping, FrameFlags.None, 0, new byte[7]),
+                ];
+                await raw.SendAsync(bytes);
+
+                var (frames, closed) = await raw.ReadFramesUntilCloseAsync(Answer);
+                Assert.True(closed, "the server did not close the connection");
+                var goAway = Assert.Single(frames, f => f.Header.Type == FrameType.GoAway).ReadGoAway();
+                Assert.Equal((5u, GoAwayCode.ProtocolError), (goAway.LastStreamId, goAway.Code));
+                var answers = AnswersByStream(frames);
+                Assert.Equal([1u, 3u, 5u], answers.Keys.Order());
+                Assert.Equal(StatusCode.OK, answers[5].ReadStatus().Code);
+
+                // Cancelled as the connection closed, and answered: by the handler that honours its token, and by the
+                // connection for the one that does not end in time. Not REFUSED: both may have done work.
+                Assert.Equal(StatusCode.Unavailable, answers[1].ReadStatus().Code);
+                Assert.Equal(StatusCode.Unavailable, answers[3].ReadStatus().Code);
+                Assert.False(answers[1].Header.Flags.HasFlag(FrameFlags.Refused));
+                Assert.False(answers[3].Header.Flags.HasFlag(FrameFlags.Refused));
+            },
+            shared: shared);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Connection_HalfClosedWhileACallOutlivesTheDrainTimeout_CallAnsweredUnavailableThenClose(bool shared)
+    {
+        await BadInputAsync(
+            async server =>
+            {
+                await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint);
+                await raw.SendRequestAsync(1, "test.echo/Sleep", "8000"u8);
+                await raw.SendRequestAsync(3, Echo, [3]);
+                Assert.NotNull(await raw.ReadFrameAsync(FrameType.Response, Answer));
+                raw.ShutdownSend();
+
+                var (frames, closed) = await raw.ReadFramesUntilCloseAsync(Answer);
+                Assert.True(closed, "the server did not close the connection");
+                var goAway = Assert.Single(frames, f => f.Header.Type == FrameType.GoAway).ReadGoAway();
+                Assert.Equal((3u, GoAwayCode.NoError), (goAway.LastStreamId, goAway.Code));
+                var answer = Assert.Single(AnswersByStream(frames));
+                Assert.Equal(1u, answer.Key);
+                Assert.Equal(StatusCode.Unavailable, answer.Value.ReadStatus().Code);
+            },
+            o => o.DrainTimeout = TimeSpan.FromMilliseconds(300),
+            shared: shared);
+    }
+
+    /// <summary>The responses among <paramref name="frames"/> by stream id; fails if a stream is answered twice.</summary>
+    internal static Dictionary<uint, ReceivedFrame> AnswersByStream(IEnumerable<ReceivedFrame> frames)
+    {
+        var answers = new Dictionary<uint, ReceivedFrame>();
+        foreach (var frame in frames.Where(f => f.Header.Type == FrameType.Response))
+        {
+            Assert.True(answers.TryAdd(frame.Header.StreamId, frame), $"stream {frame.Header.StreamId} was answered twice");
+        }
+
+        return answers;
     }
 
     /// <summary>
@@ -405,7 +542,7 @@ public class ServerConnectionBadInputTests
     }
 
     /// <summary>On a fresh server (with a well-behaved client beside): sending <paramref name="bytes"/> earns a goaway with <paramref name="code"/> and a close.</summary>
-    private static Task AssertSendingClosesWithAsync(byte[] bytes, GoAwayCode code, bool sendPreface = true, Action<FittenServerOptions>? configure = null)
+    private static Task AssertSendingClosesWithAsync(bool shared, byte[] bytes, GoAwayCode code, bool sendPreface = true, Action<FittenServerOptions>? configure = null)
         => BadInputAsync(
             async server =>
             {
@@ -414,7 +551,8 @@ public class ServerConnectionBadInputTests
 
                 await AssertGoAwayThenCloseAsync(raw, code);
             },
-            configure);
+            configure,
+            shared: shared);
 
     /// <summary>Reads up to a goaway with <paramref name="code"/>, then expects the close; returns the goaway's last stream id.</summary>
     internal static async Task<uint> AssertGoAwayThenCloseAsync(RawFittenConnection raw, GoAwayCode code)
@@ -432,7 +570,7 @@ public class ServerConnectionBadInputTests
     /// On a fresh server (with a well-behaved client beside): the request on stream 1 in <paramref name="request"/> is
     /// answered with <paramref name="code"/> and no message, and the connection then takes the next call.
     /// </summary>
-    private static Task AssertSendingAnsweredWithAsync(byte[] request, StatusCode code, string messagePart, Action<FittenServerOptions>? configure = null)
+    private static Task AssertSendingAnsweredWithAsync(bool shared, byte[] request, StatusCode code, string messagePart, Action<FittenServerOptions>? configure = null)
         => BadInputAsync(
             async server =>
             {
@@ -449,7 +587,8 @@ public class ServerConnectionBadInputTests
                 Assert.Empty(response.Message);
                 await AssertEchoAsync(raw, 3);
             },
-            configure);
+            configure,
+            shared: shared);
 
     internal static async Task AssertEchoAsync(RawFittenConnection raw, uint streamId)
     {

@@ -8,27 +8,40 @@ using Xunit.Abstractions;
 namespace Fitten.AspNetCore.Tests.Server;
 
 /// <summary>
-/// Sends thousands of randomly mutated copies of valid frames to one server over many short connections, then
-/// proves the server still serves a good client and logged no failure of its own. The seed is fixed and printed;
-/// set FITTEN_FUZZ_SEED to replay another run (the bytes sent depend only on the seed).
+/// Sends thousands of randomly mutated copies of valid frames, some of them between 1 MiB and the frame limit, to one
+/// server (on a dedicated port, then on a shared one) over many short connections; checks that every stream the server
+/// accepted got exactly one answer, then proves the server still serves a good client and logged no failure of its
+/// own. The seed is fixed and printed; set FITTEN_FUZZ_SEED to replay another run (the bytes sent depend only on the
+/// seed).
 /// </summary>
 public class ServerConnectionFuzzTests(ITestOutputHelper output)
 {
     private const int DefaultSeed = 20_250_611;
-    private const int TotalFrames = 5000;
+    private const int TotalFrames = 4000;
     private const int Workers = 4;
-    private static readonly TimeSpan MaxDuration = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromSeconds(15);
+
+    // The frame limit of the server under test: requests between 1 MiB and it are sent, and mutated lengths land on
+    // both sides of it. Above the 1 MiB a pooled buffer keeps, below the 4 MiB a client assumes of a server it has no
+    // settings from, so the echoes of the largest requests still fit a response frame.
+    private const int MaxFrameSize = 3 * 1024 * 1024;
+    private const int LargeFrameSize = 1024 * 1024;
+
+    // Large frames cost time on a 2-core machine: at most this many per worker (at most 60 MiB each way per port).
+    private const int LargeFramesPerWorker = 5;
 
     // After the client half-closes, the server must close too; this is a generous bound for a loaded machine.
     private static readonly TimeSpan CloseWithin = TimeSpan.FromSeconds(5);
 
-    [Fact]
-    public async Task Serve_ThousandsOfMutatedFrames_KeepsServingGoodClientAndLogsNoFailure()
+    [Theory]
+    [MemberData(nameof(Ports.Both), MemberType = typeof(Ports))]
+    public async Task Serve_ThousandsOfMutatedFrames_AnswersEachAcceptedStreamOnceKeepsServingGoodClientAndLogsNoFailure(bool shared)
     {
         int seed = Environment.GetEnvironmentVariable("FITTEN_FUZZ_SEED") is { Length: > 0 } text
             ? int.Parse(text, CultureInfo.InvariantCulture)
             : DefaultSeed;
-        output.WriteLine($"Fuzz seed: {seed} (FITTEN_FUZZ_SEED={seed} replays it)");
+        string replay = $"seed {seed} on the {(shared ? "shared" : "dedicated")} port (FITTEN_FUZZ_SEED={seed} replays it)";
+        output.WriteLine("Fuzz " + replay);
         var unobserved = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         EventHandler<UnobservedTaskExceptionEventArgs> onUnobserved = (_, e) => unobserved.Enqueue(e.Exception);
         TaskScheduler.UnobservedTaskException += onUnobserved;
@@ -38,10 +51,10 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
             await using var server = await FittenTestServer.StartAsync(
                 o =>
                 {
-                    // Small enough that mutated lengths land on both sides of it.
-                    o.Limits.MaxFrameSize = 64 * 1024;
+                    o.Limits.MaxFrameSize = MaxFrameSize;
                     o.Limits.FrameReadTimeout = TimeSpan.FromSeconds(1);
                 },
+                shared: shared,
                 logs: logs);
             logs.Clear();
             await using var good = await WellBehavedClient.StartAsync(server);
@@ -49,15 +62,18 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
             var tally = new Tally();
             var clock = Stopwatch.StartNew();
 
-            await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => FuzzAsync(server, corpus, new Random(seed + w), TotalFrames / Workers, clock, tally)));
+            await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => FuzzAsync(server, shared, corpus, w, new Random(seed + w), TotalFrames / Workers, clock, tally)));
 
             output.WriteLine($"{tally} in {clock.Elapsed.TotalSeconds:F1} s");
+            Assert.True(tally.Violations.IsEmpty, $"Fuzz {replay}: {tally.Violations.Count} broken promises: {string.Join(Environment.NewLine, tally.Violations.Take(10))}");
             await good.AssertUnaffectedAsync();
             await AssertServesGoodClientAsync(server);
 
-            // The fuzz reached both the calls and the protocol checks, and every half-closed connection was closed.
+            // The fuzz reached the calls (large ones too), the protocol checks and the goaway accounting, and every
+            // half-closed connection was closed.
             Assert.True(tally.Frames >= 1000, $"only {tally.Frames} frames sent");
             Assert.True(tally.OkResponses > 0 && tally.ErrorResponses > 0 && tally.GoAways[(int)GoAwayCode.ProtocolError] > 0, tally.ToString());
+            Assert.True(tally.LargeFrames > 0 && tally.LargeResponses > 0 && tally.Checked > 100, tally.ToString());
             Assert.Equal(0, tally.NotClosed);
             ServerConnectionBadInputTests.AssertNothingAlarming(logs, allowedEvents: "HandlerFailed");
             GC.Collect();
@@ -83,16 +99,21 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>One worker: short connections, each carrying a few mutated frames, until its share is sent or time is up.</summary>
-    private static async Task FuzzAsync(FittenTestServer server, IReadOnlyList<byte[]> corpus, Random random, int frames, Stopwatch clock, Tally tally)
+    private static async Task FuzzAsync(FittenTestServer server, bool shared, IReadOnlyList<byte[]> corpus, int worker, Random random, int frames, Stopwatch clock, Tally tally)
     {
         int sent = 0;
-        while (sent < frames && clock.Elapsed < MaxDuration)
+        int largeLeft = LargeFramesPerWorker;
+        for (int connection = 0; sent < frames && clock.Elapsed < MaxDuration; connection++)
         {
             int count = Math.Min(random.Next(1, 9), frames - sent);
-            var chunks = Split(Connection(corpus, random, count), random);
+            bool large = largeLeft > 0 && random.Next(12) == 0;
+            largeLeft -= large ? 1 : 0;
+            var bytes = Connection(corpus, random, count, large);
+            var chunks = Split(bytes, random);
             var ending = (Ending)random.Next(3);
             sent += count;
             Interlocked.Add(ref tally.Frames, count);
+            Interlocked.Add(ref tally.LargeFrames, large ? 1 : 0);
             Interlocked.Increment(ref tally.Connections);
 
             await using var raw = await RawFittenConnection.ConnectAsync(server.EndPoint, sendPreface: false);
@@ -108,15 +129,34 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
                 // The server closed first (bad preface, goaway): what it said is still read below.
             }
 
-            // Half-closing at once ends calls still running; waiting for a quiet moment first lets answers come back.
-            bool closed = ending == Ending.HalfCloseAtOnce || await ReadAsync(raw, quiet: TimeSpan.FromMilliseconds(ending == Ending.Abort ? 20 : 50), tally);
+            // Half-closing at once ends the input while calls still run (they are answered in the drain); waiting for a
+            // quiet moment first lets answers come back while the connection is open.
+            var received = new List<ReceivedFrame>();
+            bool closed = false;
+            if (ending != Ending.HalfCloseAtOnce)
+            {
+                (var first, closed) = await raw.ReadFramesUntilCloseAsync(TimeSpan.FromMilliseconds(ending == Ending.Abort ? 20 : 50), maxFrames: 1000);
+                received.AddRange(first);
+            }
+
             if (ending != Ending.Abort && !closed)
             {
                 ShutdownSend(raw);
-                if (!await ReadAsync(raw, quiet: CloseWithin, tally))
+                (var rest, closed) = await raw.ReadFramesUntilCloseAsync(CloseWithin, maxFrames: 1000);
+                received.AddRange(rest);
+                if (!closed)
                 {
                     Interlocked.Increment(ref tally.NotClosed);
+                    tally.Violations.Enqueue($"worker {worker} connection {connection}: not closed {CloseWithin.TotalSeconds} s after the client half-closed (sent {Describe(bytes)}; received {Describe(received)})");
                 }
+            }
+
+            tally.Count(received);
+
+            // Only a connection read to its close can be held to its promises.
+            if (ending != Ending.Abort && closed)
+            {
+                CheckAnswers(Model(bytes), shared, received, () => $"worker {worker} connection {connection} ({ending}; sent {Describe(bytes)}; received {Describe(received)})", tally);
             }
         }
     }
@@ -140,36 +180,13 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Tallies what the server sends until it closes (true) or nothing arrives for <paramref name="quiet"/> (false).</summary>
-    private static async Task<bool> ReadAsync(RawFittenConnection raw, TimeSpan quiet, Tally tally)
+    /// <summary>
+    /// A preface (rarely damaged) and <paramref name="count"/> frames, about half of them mutated; one of them a request
+    /// between 1 MiB and the frame limit when <paramref name="large"/>.
+    /// </summary>
+    private static byte[] Connection(IReadOnlyList<byte[]> corpus, Random random, int count, bool large)
     {
-        // Bounded: even a connection whose frames were all duplicated cannot earn this many answers.
-        for (int i = 0; i < 1000; i++)
-        {
-            ReceivedFrame? frame;
-            try
-            {
-                frame = await raw.ReadFrameAsync(quiet);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-
-            if (frame is null)
-            {
-                return true;
-            }
-
-            tally.Count(frame);
-        }
-
-        return false;
-    }
-
-    /// <summary>A preface (rarely damaged) and <paramref name="count"/> frames, most of them mutated.</summary>
-    private static byte[] Connection(IReadOnlyList<byte[]> corpus, Random random, int count)
-    {
+        int largeAt = large ? random.Next(count) : -1;
         var bytes = new List<byte>();
         var preface = new byte[FittenProtocol.PrefaceLength];
         FittenProtocol.WritePreface(preface);
@@ -182,7 +199,7 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
         uint streamId = 1;
         for (int i = 0; i < count; i++)
         {
-            var frame = (byte[])corpus[random.Next(corpus.Count)].Clone();
+            var frame = i == largeAt ? LargeRequest(random) : (byte[])corpus[random.Next(corpus.Count)].Clone();
             var type = (FrameType)frame[4];
             if (type is FrameType.Request or FrameType.Cancel)
             {
@@ -195,6 +212,21 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
         }
 
         return [.. bytes];
+    }
+
+    /// <summary>An echo request whose frame payload is between 1 MiB and the frame limit, both included.</summary>
+    private static byte[] LargeRequest(Random random)
+    {
+        int payloadLength = random.Next(3) switch
+        {
+            0 => LargeFrameSize,
+            1 => MaxFrameSize,
+            _ => random.Next(LargeFrameSize, MaxFrameSize + 1),
+        };
+        var empty = RawFittenConnection.RequestFrame(1, "test.echo/Echo", []);
+        var message = new byte[payloadLength - (empty.Length - FrameHeader.Size)];
+        random.NextBytes(message.AsSpan(0, Math.Min(message.Length, 64)));
+        return RawFittenConnection.RequestFrame(1, "test.echo/Echo", message);
     }
 
     private static byte[] Mutate(byte[] frame, IReadOnlyList<byte[]> corpus, Random random)
@@ -213,11 +245,12 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
                     bytes[at] = random.Next(2) == 0 ? (byte)random.Next(256) : Boundary(random);
                     break;
                 case 2: // the length field
-                    WriteUInt32(bytes, 0, random.Next(3) switch
+                    WriteUInt32(bytes, 0, random.Next(4) switch
                     {
                         0 => (uint)random.Next(0, 70 * 1024),
                         1 => (uint)(bytes.Count - FrameHeader.Size + random.Next(-4, 5)),
-                        _ => random.Next(2) == 0 ? uint.MaxValue : (64u * 1024) + 1,
+                        2 => (uint)random.Next(LargeFrameSize, MaxFrameSize + (64 * 1024)),
+                        _ => random.Next(3) switch { 0 => uint.MaxValue, 1 => MaxFrameSize, _ => MaxFrameSize + 1 },
                     });
                     break;
                 case 3: // the type
@@ -360,6 +393,127 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
         RawFittenConnection.AppendString(metadata, value);
     }
 
+    /// <summary>
+    /// What the server can have made of the bytes a connection sent, read the way its read loop reads them: whether the
+    /// preface is Fitten's, the request streams it could accept (ids rising; the frames before the first one over the
+    /// limit or cut short), and the streams a cancel names.
+    /// </summary>
+    private sealed record Sent(bool PrefaceValid, bool FittenFirstByte, HashSet<uint> Candidates, HashSet<uint> Cancelled);
+
+    /// <summary>The frames in <paramref name="bytes"/> as the server cuts them, for failure messages.</summary>
+    private static string Describe(byte[] bytes)
+    {
+        var parts = new List<string>();
+        int at = FittenProtocol.PrefaceLength;
+        while (at + FrameHeader.Size <= bytes.Length && parts.Count < 20)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(at));
+            parts.Add($"{(FrameType)bytes[at + 4]}/{bytes[at + 5]:X}#{BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(at + 6))}:{length}");
+            if (length > MaxFrameSize || at + FrameHeader.Size + length > bytes.Length)
+            {
+                break;
+            }
+
+            at += FrameHeader.Size + (int)length;
+        }
+
+        return $"{Convert.ToHexString(bytes.AsSpan(0, Math.Min(8, bytes.Length)))} {string.Join(" ", parts)} ({bytes.Length} bytes)";
+    }
+
+    private static string Describe(List<ReceivedFrame> frames)
+        => string.Join(" ", frames.Select(f => f.Header.Type == FrameType.GoAway
+            ? $"GoAway({f.ReadGoAway().LastStreamId},{f.ReadGoAway().Code})"
+            : $"{f.Header.Type}/{(byte)f.Header.Flags:X}#{f.Header.StreamId}{(f.Header.Type == FrameType.Response ? "=" + f.ReadStatus().Code : string.Empty)}"));
+
+    private static Sent Model(byte[] bytes)
+    {
+        var candidates = new HashSet<uint>();
+        var cancelled = new HashSet<uint>();
+        bool prefaceValid = bytes.Length >= FittenProtocol.PrefaceLength && bytes.AsSpan(0, 7).SequenceEqual(FittenProtocol.Magic);
+        uint highest = 0;
+        for (int at = FittenProtocol.PrefaceLength; prefaceValid && at + FrameHeader.Size <= bytes.Length;)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(at));
+            if (length > MaxFrameSize || at + FrameHeader.Size + length > bytes.Length)
+            {
+                break;
+            }
+
+            var type = (FrameType)bytes[at + 4];
+            uint streamId = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(at + 6));
+            if (type == FrameType.Request && streamId > highest)
+            {
+                candidates.Add(streamId);
+                highest = streamId;
+            }
+            else if (type == FrameType.Cancel)
+            {
+                cancelled.Add(streamId);
+            }
+
+            at += FrameHeader.Size + (int)length;
+        }
+
+        return new Sent(prefaceValid, bytes.Length > 0 && bytes[0] == FittenProtocol.MagicFirstByte, candidates, cancelled);
+    }
+
+    /// <summary>
+    /// The promises of docs/protocol.md §3.5 and §7, for a connection read until the server closed it: no stream is
+    /// answered twice or answered without having been sent; every stream at or below the last goaway's last stream id
+    /// is answered (unless the client cancelled it); a stream above it is answered only with a refusal.
+    /// </summary>
+    private static void CheckAnswers(Sent sent, bool shared, List<ReceivedFrame> received, Func<string> where, Tally tally)
+    {
+        if (shared && !sent.FittenFirstByte)
+        {
+            return; // HTTP/1.1's connection: its answer is not Fitten's
+        }
+
+        Interlocked.Increment(ref tally.Checked);
+        if (!sent.PrefaceValid)
+        {
+            if (received.Count > 0)
+            {
+                tally.Violations.Enqueue($"{where()}: {received.Count} frames answered a preface that is not Fitten's");
+            }
+
+            return;
+        }
+
+        var goAways = received.Where(f => f.Header.Type == FrameType.GoAway).Select(f => f.ReadGoAway()).ToList();
+        if (goAways.Count == 0)
+        {
+            tally.Violations.Enqueue($"{where()}: closed without a goaway");
+            return;
+        }
+
+        uint last = goAways[^1].LastStreamId;
+        var answers = new Dictionary<uint, int>();
+        foreach (var response in received.Where(f => f.Header.Type == FrameType.Response))
+        {
+            uint id = response.Header.StreamId;
+            answers[id] = answers.GetValueOrDefault(id) + 1;
+            if (answers[id] == 2)
+            {
+                tally.Violations.Enqueue($"{where()}: stream {id} answered twice");
+            }
+
+            if (!sent.Candidates.Contains(id))
+            {
+                tally.Violations.Enqueue($"{where()}: stream {id} answered but never sent as a request the server could take");
+            }
+            else if (id > last && (!response.Header.Flags.HasFlag(FrameFlags.Refused) || response.ReadStatus().Code != StatusCode.Unavailable))
+            {
+                tally.Violations.Enqueue($"{where()}: stream {id} above the goaway's last stream {last} answered {response.ReadStatus().Code} without being refused");
+            }
+        }
+
+        foreach (uint id in sent.Candidates.Where(id => id <= last && !sent.Cancelled.Contains(id) && !answers.ContainsKey(id)))
+        {
+            tally.Violations.Enqueue($"{where()}: stream {id} at or below the goaway's last stream {last} ({goAways[^1].Code}) was never answered");
+        }
+    }
+
     /// <summary>What was sent and what the server answered, across all workers.</summary>
     private sealed class Tally
     {
@@ -370,13 +524,26 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
         public readonly int[] GoAways = new int[8];
         public int Pongs;
         public int NotClosed;
+        public int LargeFrames;
+        public int LargeResponses;
+        public int Checked;
+        public readonly System.Collections.Concurrent.ConcurrentQueue<string> Violations = new();
 
-        public void Count(ReceivedFrame frame)
+        public void Count(List<ReceivedFrame> frames)
+        {
+            foreach (var frame in frames)
+            {
+                Count(frame);
+            }
+        }
+
+        private void Count(ReceivedFrame frame)
         {
             switch (frame.Header.Type)
             {
                 case FrameType.Response:
                     Interlocked.Increment(ref frame.ReadStatus().Code == StatusCode.OK ? ref OkResponses : ref ErrorResponses);
+                    Interlocked.Add(ref LargeResponses, frame.Payload.Length >= LargeFrameSize ? 1 : 0);
                     break;
                 case FrameType.GoAway:
                     var code = frame.ReadGoAway().Code;
@@ -389,7 +556,7 @@ public class ServerConnectionFuzzTests(ITestOutputHelper output)
         }
 
         public override string ToString()
-            => $"{Frames} frames on {Connections} connections; answers: {OkResponses} OK, {ErrorResponses} errors, {Pongs} pongs, " +
+            => $"{Frames} frames ({LargeFrames} of 1 MiB or more) on {Connections} connections ({Checked} checked stream by stream); answers: {LargeResponses} of 1 MiB or more, {OkResponses} OK, {ErrorResponses} errors, {Pongs} pongs, " +
                $"goaways {string.Join(", ", GoAways.Select((n, code) => (n, code)).Where(g => g.n > 0).Select(g => $"{(GoAwayCode)g.code}={g.n}"))}; {NotClosed} half-closed connections left open";
     }
 }
