@@ -190,7 +190,16 @@ internal sealed class ConnectionPool : IAsyncDisposable
         }
 
         int slot = index.Value;
-        return _connecting[slot] ??= ConnectSlotAsync(slot);
+        if (_connecting[slot] is { } running)
+        {
+            return running;
+        }
+
+        // A background refill's connect has no waiter: observe its failure (recorded in _lastError) so it is never
+        // rethrown as an unobserved task exception; callers that wait still get it.
+        var connect = ConnectSlotAsync(slot);
+        connect.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return _connecting[slot] = connect;
     }
 
     private async Task<ClientConnection> ConnectSlotAsync(int index)
