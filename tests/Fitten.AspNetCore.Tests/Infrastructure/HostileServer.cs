@@ -65,46 +65,28 @@ internal sealed class HostileServer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task AcceptAsync()
+    private Task AcceptAsync() => SocketRelay.AcceptEachAsync(_listener, OnAcceptedAsync, _stop.Token);
+
+    private async Task OnAcceptedAsync(Socket client)
     {
-        while (!_stop.IsCancellationRequested)
+        client.NoDelay = true;
+        Track(client, null);
+        if (_relayTo is { } target)
         {
-            Socket client;
-            try
+            var server = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Track(server, null);
+            if (await SocketRelay.ConnectAsync(client, server, target, _stop.Token))
             {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            client.NoDelay = true;
-            Track(client, null);
-            if (_relayTo is { } target)
-            {
-                var server = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                Track(server, null);
-                try
-                {
-                    await server.ConnectAsync(target, _stop.Token);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or SocketException)
-                {
-                    client.Dispose();
-                    server.Dispose();
-                    continue;
-                }
-
                 Track(null, RelayAsync(client, server));
                 Track(null, RelayAsync(server, client));
-                continue;
             }
 
-            Interlocked.Increment(ref _accepted);
-            var connection = new HostileConnection(client, _stop.Token);
-            Track(null, connection.RunAsync(_script));
+            return;
         }
+
+        Interlocked.Increment(ref _accepted);
+        var connection = new HostileConnection(client, _stop.Token);
+        Track(null, connection.RunAsync(_script));
     }
 
     private void Track(Socket? socket, Task? task)

@@ -70,51 +70,32 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync()
+    private Task AcceptAsync() => SocketRelay.AcceptEachAsync(_listener, OnAcceptedAsync, _stop.Token);
+
+    private async Task OnAcceptedAsync(Socket client)
     {
-        while (!_stop.IsCancellationRequested)
+        if (_cut)
         {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
+            client.Dispose();
+            return;
+        }
 
-            if (_cut)
-            {
-                client.Dispose();
-                continue;
-            }
+        var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        lock (_open)
+        {
+            _open.Add(client);
+            _open.Add(server);
+        }
 
-            var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            lock (_open)
-            {
-                _open.Add(client);
-                _open.Add(server);
-            }
+        if (_frozen)
+        {
+            // A frozen peer's kernel still completes the handshake; nothing more happens on it.
+            _ = RelayAsync(client, null);
+            return;
+        }
 
-            if (_frozen)
-            {
-                // A frozen peer's kernel still completes the handshake; nothing more happens on it.
-                _ = RelayAsync(client, null);
-                continue;
-            }
-
-            try
-            {
-                await server.ConnectAsync(_target, _stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException)
-            {
-                client.Dispose();
-                server.Dispose();
-                continue;
-            }
-
+        if (await SocketRelay.ConnectAsync(client, server, _target, _stop.Token))
+        {
             _ = RelayAsync(client, server);
             _ = RelayAsync(server, client);
         }
