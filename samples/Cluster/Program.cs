@@ -79,7 +79,7 @@ switch (mode)
 ServiceChannelOptions Options(string? policy) => new()
 {
     LoadBalancingPolicy = policy ?? LoadBalancingPolicies.PowerOfTwoChoices,
-    Channel = { DefaultTimeout = TimeSpan.FromSeconds(2) },
+    Channel = { Policy = { Timeout = TimeSpan.FromSeconds(2) } },
 };
 
 async Task<WebApplication> StartServerAsync(int port, int weight, int delayMs, string? etcdEndpoint, InProcessRegistry? registry)

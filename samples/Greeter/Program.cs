@@ -22,7 +22,7 @@ var (rpcAddress, httpAddress) = (server.Urls.First(), server.Urls.Last());
 Console.WriteLine($"samples.greeter: Fitten RPC on {rpcAddress}, HTTP on {httpAddress}");
 
 var clientBuilder = WebApplication.CreateSlimBuilder(args);
-clientBuilder.Services.AddFitten().AddClient<IGreeter>(rpcAddress, o => o.DefaultTimeout = TimeSpan.FromSeconds(5));
+clientBuilder.Services.AddFitten().AddClient<IGreeter>(rpcAddress, o => o.Policy.Timeout = TimeSpan.FromSeconds(5));
 await using var client = clientBuilder.Build();
 var greeter = client.Services.GetRequiredService<IGreeter>();
 

@@ -17,6 +17,6 @@ public static class ShopClients
     public static void Gateway(ServiceChannelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Channel.DefaultTimeout = GatewayDeadline;
+        options.Channel.Policy.Timeout = GatewayDeadline;
     }
 }

@@ -31,7 +31,11 @@ internal sealed class FittenOptionsSetup(IConfiguration? configuration)
     {
         if (!string.IsNullOrEmpty(name))
         {
-            Bind(ClientSection(name), options, static (section, o) => section.Bind(o));
+            Bind(ClientSection(name), options, static (section, o) =>
+            {
+                section.Bind(o);
+                section.Bind(o.Policy); // the call policy's keys sit at the section's root (docs/governance.md)
+            });
         }
     }
 
@@ -39,7 +43,11 @@ internal sealed class FittenOptionsSetup(IConfiguration? configuration)
     {
         if (!string.IsNullOrEmpty(name))
         {
-            Bind(ClientSection(name), options, static (section, o) => section.Bind(o));
+            Bind(ClientSection(name), options, static (section, o) =>
+            {
+                section.Bind(o);
+                section.Bind(o.Channel.Policy);
+            });
         }
     }
 

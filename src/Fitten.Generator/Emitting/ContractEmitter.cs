@@ -225,6 +225,11 @@ namespace Fitten.Generator.Emitting
                     w.Line($"        Route = new({Literal(method.HttpMethod)}, {Literal(method.HttpTemplate!)}),");
                 }
 
+                if (method.TimeoutMilliseconds > 0)
+                {
+                    w.Line($"        Timeout = global::System.TimeSpan.FromMilliseconds({method.TimeoutMilliseconds}),");
+                }
+
                 w.Line($"        ResultType = typeof({method.ResultTypeOf}),");
                 w.Line("        Parameters =");
                 w.Line("        [");

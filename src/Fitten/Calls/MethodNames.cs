@@ -18,17 +18,33 @@ internal static class MethodNames
             }
         }
 
-        foreach (char c in name)
+        if (!IsValidMethodName(name))
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
-            {
-                throw new ArgumentException($"Method name '{name}' may contain only ASCII letters, digits and '_'.", nameof(name));
-            }
+            throw new ArgumentException($"Method name '{name}' may contain only ASCII letters, digits and '_'.", nameof(name));
         }
 
         if (serviceName.Length + 1 + name.Length > MaxFullNameLength)
         {
             throw new ArgumentException($"'{serviceName}/{name}' is longer than {MaxFullNameLength} characters.", nameof(name));
         }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a method name: ASCII letters, digits and '_', not empty.</summary>
+    public static bool IsValidMethodName(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

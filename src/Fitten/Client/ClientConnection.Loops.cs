@@ -120,10 +120,17 @@ internal sealed partial class ClientConnection
     {
         ClientCall? call;
         bool closeAfter;
+        bool freed;
         lock (_lock)
         {
-            _pending.Remove(header.StreamId, out call);
+            freed = _pending.Remove(header.StreamId, out call) && _pending.Count == _peerMaxConcurrentCalls - 1;
             closeAfter = !_accepting && _pending.Count == 0;
+        }
+
+        if (freed)
+        {
+            // The connection was at the server's limit: calls waiting in the pool for a slot may go now.
+            SlotFreed?.Invoke();
         }
 
         // No call: it was abandoned (deadline, cancel) after the server had already answered. Nothing to do.

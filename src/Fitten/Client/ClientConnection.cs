@@ -45,6 +45,9 @@ internal sealed partial class ClientConnection
 
     public EndPoint EndPoint { get; }
 
+    /// <summary>Called when a call ends on this connection while it was at the server's concurrency limit (the pool's waiters).</summary>
+    public Action? SlotFreed { get; set; }
+
     /// <summary>Takes new calls: open, not going away, and below the server's concurrency limit.</summary>
     public bool IsUsable
     {
@@ -144,6 +147,7 @@ internal sealed partial class ClientConnection
     public void Abandon(ClientCall call, StatusCode code)
     {
         bool closeNow;
+        bool freed;
         lock (_lock)
         {
             if (!_pending.Remove(call.StreamId, out var found) || found != call)
@@ -156,8 +160,14 @@ internal sealed partial class ClientConnection
                 return;
             }
 
+            freed = _pending.Count == _peerMaxConcurrentCalls - 1;
             _outbound.Writer.TryWrite(new Outbound(FrameType.Cancel, FrameFlags.None, call.StreamId, null, (ulong)code));
             closeNow = !_accepting && _pending.Count == 0;
+        }
+
+        if (freed)
+        {
+            SlotFreed?.Invoke();
         }
 
         if (closeNow)

@@ -22,11 +22,14 @@ internal sealed class ConnectionPool : IAsyncDisposable
     private Backoff _backoff;
     private long _retryAtTicks;
     private string? _lastError;
+    private readonly Action _onSlotFreed;
+    private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConnectionPool(EndPoint endPoint, FittenChannelOptions options)
     {
         _endPoint = endPoint;
         _options = options;
+        _onSlotFreed = OnSlotFreed;
         _backoff = new Backoff(options.InitialReconnectBackoff, options.MaxReconnectBackoff);
         _slots = new ClientConnection?[options.ConnectionsPerEndpoint];
         _connecting = new Task<ClientConnection>?[options.ConnectionsPerEndpoint];
@@ -90,46 +93,58 @@ internal sealed class ConnectionPool : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
             Task<ClientConnection>? pending = null;
+            Task? slotFreed = null;
             lock (_lock)
             {
+                // Taken before the slots are looked at, so a slot freed after the look still wakes this call.
+                var freed = _slotFreed.Task;
+                bool anyAccepting = false;
                 foreach (var slot in _slots)
                 {
                     if (slot is { IsUsable: true })
                     {
                         return slot;
                     }
+
+                    anyAccepting |= slot is { IsAccepting: true };
                 }
 
-                // Every connection is at the server's concurrency limit: use the least loaded one; the server
-                // refuses what it cannot take, unprocessed, and the channel retries.
-                ClientConnection? leastLoaded = null;
-                foreach (var slot in _slots)
+                if (anyAccepting)
                 {
-                    if (slot is { IsAccepting: true } && (leastLoaded is null || slot.PendingCount < leastLoaded.PendingCount))
-                    {
-                        leastLoaded = slot;
-                    }
+                    // Every connection is at the server's concurrency limit (its SETTINGS): wait for a call to end
+                    // rather than send one the server would refuse, as an HTTP/2 client waits for a stream.
+                    slotFreed = freed;
                 }
-
-                if (leastLoaded is not null)
-                {
-                    return leastLoaded;
-                }
-
-                if (Environment.TickCount64 < _retryAtTicks)
+                else if (Environment.TickCount64 < _retryAtTicks)
                 {
                     throw new RpcException(StatusCode.Unavailable, $"Cannot connect to {_endPoint}: {_lastError} (next attempt in {_retryAtTicks - Environment.TickCount64} ms).")
                     {
                         NotProcessed = true,
                     };
                 }
+                else
+                {
+                    pending = StartConnectLocked(null);
+                }
+            }
 
-                pending = StartConnectLocked(null);
+            if (slotFreed is not null)
+            {
+                try
+                {
+                    await slotFreed.WaitAsync(Deadline.Remaining(deadline), cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    throw new RpcException(StatusCode.DeadlineExceeded, $"Deadline exceeded waiting for a free call slot on {_endPoint} (every connection is at the server's concurrency limit).") { NotProcessed = true };
+                }
+
+                continue;
             }
 
             try
             {
-                return await pending.WaitAsync(Deadline.Remaining(deadline), cancellationToken).ConfigureAwait(false);
+                return await pending!.WaitAsync(Deadline.Remaining(deadline), cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -142,6 +157,10 @@ internal sealed class ConnectionPool : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A connection at the server's concurrency limit ended a call: wake the calls waiting for a slot.</summary>
+    private void OnSlotFreed()
+        => Interlocked.Exchange(ref _slotFreed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     private void Refill()
     {
@@ -209,6 +228,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
         try
         {
             var connection = await ClientConnection.ConnectAsync(_endPoint, _options, _disposed.Token).ConfigureAwait(false);
+            connection.SlotFreed = _onSlotFreed;
             ClientConnection? previous;
             lock (_lock)
             {

@@ -63,8 +63,9 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
     /// <summary>
     /// Sends one call to this endpoint and completes with its outcome; never throws for a failed call. The call ends
     /// at its <see cref="OutgoingCall{TRequest, TResponse}.Deadline"/>, on its token, or when the call being served
-    /// is cancelled. Calls the server refused unprocessed (goaway, a busy connection) are sent again on a fresh
-    /// connection, up to <see cref="FittenChannelOptions.MaxTransparentRetries"/> times, within the same deadline.
+    /// is cancelled. One attempt: a call the server refused unprocessed (goaway, a busy connection) ends not
+    /// processed, and the pipeline's retry stage sends it again (on another connection, the refusing one no longer
+    /// takes calls).
     /// </summary>
     public ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call)
         => SendAsync<TRequest, TResponse, CallOutcome<TResponse>, AsOutcome<TResponse>>(call);
@@ -98,81 +99,46 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
         try
         {
             pending.Arm(call.Deadline, call.Options.CancellationToken, inbound);
-            for (int attempt = 0; ; attempt++)
-            {
-                if (pending.Terminal != StatusCode.OK)
-                {
-                    code = pending.Terminal;
-                    message = pending.TerminalMessage;
-                    break;
-                }
 
-                ClientConnection connection;
+            // One attempt (the pipeline's retry stage makes any other): a connection, the request queued on it, the
+            // answer. A call that cannot start ends not processed, as does one the server refused unprocessed.
+            AttemptFailure? failure = pending.Terminal != StatusCode.OK ? new(pending.Terminal, pending.TerminalMessage, false) : null;
+            ClientConnection? connection = null;
+            if (failure is null)
+            {
                 try
                 {
                     connection = await _pool.GetAsync(call.Deadline, call.Options.CancellationToken).ConfigureAwait(false);
                 }
                 catch (RpcException ex)
                 {
-                    (code, message, notProcessed) = (ex.StatusCode, ex.Status.Message, true);
-                    break;
+                    failure = new(ex.StatusCode, ex.Status.Message, true);
                 }
                 catch (OperationCanceledException)
                 {
-                    code = ClientCall.CancelledStatus(inbound);
-                    (message, notProcessed) = (ClientCall.Describe(code), true);
-                    break;
+                    var cancelled = ClientCall.CancelledStatus(inbound);
+                    failure = new(cancelled, ClientCall.Describe(cancelled), true);
                 }
                 catch (ObjectDisposedException)
                 {
-                    (code, message, notProcessed) = (StatusCode.Unavailable, $"The channel to {EndPoint} is disposed.", true);
-                    break;
+                    failure = new(StatusCode.Unavailable, $"The channel to {EndPoint} is disposed.", true);
                 }
+            }
 
-                pending.BeginEncoding();
-                try
-                {
-                    RequestEncoder.Encode(pending, method, codec.Request, call.Request, call.Deadline, call.Options.Headers, _options.Caller ?? inbound?.Service, inbound, activity);
-                }
-                catch (Exception ex)
-                {
-                    // The caller's own request cannot be written (a serializer's limit, a value it rejects): nothing was sent.
-                    (code, message, notProcessed) = (StatusCode.Internal, $"Failed to encode the request of {method.FullName}: {ex.Message}", true);
-                    break;
-                }
+            if (connection is not null)
+            {
+                failure = Start(pending, connection, call, codec.Request, activity);
+            }
 
-                if (pending.Request.WrittenCount > connection.PeerMaxFrameSize)
-                {
-                    code = StatusCode.ResourceExhausted;
-                    message = $"Request of {pending.Request.WrittenCount} bytes exceeds the server's maximum frame size of {connection.PeerMaxFrameSize} bytes.";
-                    notProcessed = true;
-                    break;
-                }
-
-                pending.BeginAttempt();
-                if (!connection.TryStart(pending))
-                {
-                    // The connection stopped taking calls between the pick and the start; pick again.
-                    if (attempt < _options.MaxTransparentRetries)
-                    {
-                        continue;
-                    }
-
-                    (code, message, notProcessed) = (StatusCode.Unavailable, $"No connection to {EndPoint} takes calls.", true);
-                    break;
-                }
-
-                pending.EndAttemptIfEnded(connection);
-
-                await connection.SendQueuedAsync().ConfigureAwait(false);
+            if (failure is { } failed)
+            {
+                (code, message, notProcessed) = (failed.Code, failed.Message, failed.NotProcessed);
+            }
+            else
+            {
+                await connection!.SendQueuedAsync().ConfigureAwait(false);
                 await new ValueTask(pending, pending.Version).ConfigureAwait(false);
-                if (pending.NotProcessed && pending.Terminal == StatusCode.OK && attempt < _options.MaxTransparentRetries)
-                {
-                    continue;
-                }
-
                 (code, message, notProcessed) = (pending.StatusCode, pending.StatusMessage, pending.NotProcessed);
-                break;
             }
 
             var responseHeaders = code == StatusCode.OK || pending.Response.WrittenCount > 0 ? ResponseMetadata.Read(pending.Response.WrittenSpan) : null;
@@ -198,6 +164,41 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
         }
     }
 
+    /// <summary>Encodes the request and starts the call on <paramref name="connection"/>; the failure when it cannot (nothing was sent).</summary>
+    private AttemptFailure? Start<TRequest, TResponse>(ClientCall pending, ClientConnection connection, in OutgoingCall<TRequest, TResponse> call, Marshaller<TRequest> marshaller, Activity? activity)
+    {
+        var method = call.Method;
+        var inbound = call.Inbound;
+        pending.BeginEncoding();
+        try
+        {
+            RequestEncoder.Encode(pending, method, marshaller, call.Request, call.Deadline, call.Options.Headers, _options.Caller ?? inbound?.Service, inbound, activity, call.Attempt);
+        }
+        catch (Exception ex)
+        {
+            // The caller's own request cannot be written (a serializer's limit, a value it rejects).
+            return new(StatusCode.Internal, $"Failed to encode the request of {method.FullName}: {ex.Message}", true);
+        }
+
+        if (pending.Request.WrittenCount > connection.PeerMaxFrameSize)
+        {
+            return new(StatusCode.ResourceExhausted, $"Request of {pending.Request.WrittenCount} bytes exceeds the server's maximum frame size of {connection.PeerMaxFrameSize} bytes.", true);
+        }
+
+        pending.BeginAttempt();
+        if (!connection.TryStart(pending))
+        {
+            // The connection stopped taking calls between the pick and the start.
+            return new(StatusCode.Unavailable, $"No connection to {EndPoint} takes calls.", true);
+        }
+
+        pending.EndAttemptIfEnded(connection);
+        return null;
+    }
+
+    /// <summary>Why an attempt ended before its request went out.</summary>
+    private readonly record struct AttemptFailure(StatusCode Code, string? Message, bool NotProcessed);
+
     /// <summary>The current client span (the telemetry stage's), tagged with this endpoint; null when nobody records.</summary>
     private Activity? TagClientSpan()
     {
@@ -213,7 +214,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
 
     private ClientPipeline CreatePipeline()
     {
-        var pipeline = new ClientPipeline(this, _options.DefaultTimeout, _options.Interceptors);
+        var pipeline = new ClientPipeline(this, _options.Policy, _options.Interceptors);
         return Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
     }
 

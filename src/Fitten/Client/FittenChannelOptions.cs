@@ -14,8 +14,13 @@ public sealed class FittenChannelOptions
     /// </summary>
     public int ConnectionsPerEndpoint { get; set; } = 1;
 
-    /// <summary>Timeout of calls that set none. Default: infinite (as in gRPC); set one per client in production.</summary>
-    public TimeSpan DefaultTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+    /// <summary>
+    /// Timeouts and retries of this client's calls, for the whole service and per method (docs/governance.md). Bound
+    /// from the root of the client's configuration section (<c>Fitten:Clients:{service}:Timeout</c>,
+    /// <c>…:Retry:MaxAttempts</c>, <c>…:Methods:{method}:AttemptTimeout</c>). Defaults: no timeout; 3 attempts, the
+    /// retries within a budget of 20% of calls.
+    /// </summary>
+    public Resilience.ClientPolicyOptions Policy { get; } = new();
 
     /// <summary>How long one connection attempt may take. Default: 5 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -41,12 +46,6 @@ public sealed class FittenChannelOptions
 
     /// <summary>How long a keepalive PING may go unanswered before the connection is closed as dead. Default: 10 s (gRPC: 20 s). At least 100 ms.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// How many times a call the server refused unprocessed (it was going away or over its concurrency limit)
-    /// is sent again on another connection. Safe for any method, idempotent or not. Default: 3.
-    /// </summary>
-    public int MaxTransparentRetries { get; set; } = 3;
 
     /// <summary>
     /// The codec calls use instead of each method's default (MemoryPack for generated contracts), e.g.
@@ -80,11 +79,6 @@ public sealed class FittenChannelOptions
             throw new ArgumentOutOfRangeException(nameof(ConnectionsPerEndpoint), ConnectionsPerEndpoint, "ConnectionsPerEndpoint must be between 1 and 64.");
         }
 
-        if (DefaultTimeout <= TimeSpan.Zero && DefaultTimeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(DefaultTimeout), DefaultTimeout, "DefaultTimeout must be positive or infinite.");
-        }
-
         if (ConnectTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
@@ -105,9 +99,7 @@ public sealed class FittenChannelOptions
             throw new ArgumentOutOfRangeException(nameof(KeepAliveTimeout), KeepAliveTimeout, "KeepAliveTimeout must be at least 100 ms and finite.");
         }
 
-        if (MaxTransparentRetries is < 0 or > 10)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxTransparentRetries), MaxTransparentRetries, "MaxTransparentRetries must be between 0 and 10.");
-        }
+        // The policy's keys sit at the root of the client's section, beside this object's own.
+        Policy.Validate();
     }
 }

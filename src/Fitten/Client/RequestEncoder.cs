@@ -8,7 +8,7 @@ internal static class RequestEncoder
 {
     public static void Encode<TRequest, TResponse>(
         ClientCall call, Method<TRequest, TResponse> method, Marshaller<TRequest> marshaller, TRequest request, long deadlineTimestamp,
-        Metadata? headers, string? caller, ServerCallContext? inbound, Activity? traceContext)
+        Metadata? headers, string? caller, ServerCallContext? inbound, Activity? traceContext, int attempt = 0)
     {
         var metadata = new MetadataWriter(call.Request);
         metadata.WriteString(MetadataKind.Method, method.FullNameUtf8);
@@ -72,10 +72,21 @@ internal static class RequestEncoder
             }
         }
 
+        if (attempt > 0)
+        {
+            // The retry mark (chain stop): the server's onward calls for this request are not retried again.
+            metadata.WritePair(MetadataKind.Header, Resilience.FittenHeaders.Attempt, AttemptText(attempt));
+        }
+
         // Tags and chain headers of the call being served travel on (docs/protocol.md, propagation); one-hop headers
         // stop here. The caller's own entries come first and win: a receiver reads the first entry of a key.
         inbound?.WriteChainEntries(ref metadata, headers);
         metadata.Complete();
         marshaller.Serialize(request, call.Request);
     }
+
+    private static readonly string[] AttemptTexts = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+
+    private static string AttemptText(int attempt)
+        => (uint)attempt < (uint)AttemptTexts.Length ? AttemptTexts[attempt] : attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -59,16 +59,16 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
     /// <summary>
     /// Makes a unary call through <see cref="Pipeline"/>, on an instance the policy picks. Completes with the response
     /// or throws <see cref="RpcException"/>: UNAVAILABLE (not processed) when the service has no instances or none
-    /// could take the call after <see cref="ServiceChannelOptions.MaxFailovers"/> others were tried.
+    /// could take the call in the attempts its retry policy allows (each retry goes to another instance).
     /// </summary>
     public ValueTask<TResponse> InvokeAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)
         => Pipeline.InvokeAsync(method, request, options);
 
     /// <summary>
-    /// The balancer as a transport: picks an instance (waiting for the first snapshot within the call's deadline),
-    /// sends the call on that instance's channel, feeds the outcome to outlier detection, and moves a call no
-    /// instance processed to another one, up to <see cref="ServiceChannelOptions.MaxFailovers"/> times within the
-    /// same deadline. Never throws for a failed call.
+    /// The balancer as a transport: picks an instance (waiting for the first snapshot within the call's deadline;
+    /// another than the one the call's previous attempt went to, when there is a choice), sends the call on that
+    /// instance's channel and feeds the outcome to outlier detection. One attempt: the pipeline's retry stage sends
+    /// a call no instance processed again, which lands on another instance. Never throws for a failed call.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<CallOutcome<TResponse>> SendAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call)
@@ -83,84 +83,70 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
             }
         }
 
+        state = _state ?? state;
+        if (state.Picker is null)
+        {
+            return CallOutcome<TResponse>.Failure(StatusCode.Unavailable, $"No instances of '{Service}' are registered.", notProcessed: true);
+        }
+
         var options = call.Options;
         var context = PickContext.ForKey(options.HashKey ?? (_options.HashKeyHeader is null ? null : options.Headers?.GetValue(_options.HashKeyHeader)));
-        BalancerEndpoint? previous = null;
-        for (int attempt = 0; ; attempt++)
+        var endpoint = PickOther(state, context, call.Avoid as BalancerEndpoint);
+        long callStart = endpoint.BeginCall();
+        CallOutcome<TResponse> outcome;
+        try
         {
-            state = _state ?? state;
-            if (state.Picker is null)
-            {
-                return CallOutcome<TResponse>.Failure(StatusCode.Unavailable, $"No instances of '{Service}' are registered.", notProcessed: true);
-            }
-
-            var endpoint = PickOther(state, context, previous);
-            long callStart = endpoint.BeginCall();
-            CallOutcome<TResponse> outcome;
-            try
-            {
-                outcome = await endpoint.Channel!.SendAsync(call).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Transports report failures as outcomes; an exception is a bug or a disposed channel, not the
-                // instance's health. The books must balance either way.
-                endpoint.EndCall(callStart, success: true);
-                throw;
-            }
-
-            if (outcome.IsOk)
-            {
-                endpoint.EndCall(callStart, success: true);
-                if (_outliers.OnSuccess(endpoint))
-                {
-                    Log.InstanceReturned(_logger, endpoint.Instance.Address, Service);
-                }
-
-                return outcome;
-            }
-
-            var status = outcome.Status.Code;
-            bool unreachable = outcome.NotProcessed && status == StatusCode.Unavailable;
-            if (endpoint.IsRemoved && unreachable)
-            {
-                // The instance left the registry between the pick and the call: the call never went out, and says
-                // nothing about the instance's health.
-                endpoint.EndCall(callStart, success: true);
-            }
-            else
-            {
-                endpoint.EndCall(callStart, success: !OutlierDetector.IsInstanceFailure(status, outcome.NotProcessed));
-
-                // Refused with no connection open means nothing listens there; refused on an open connection
-                // means busy or going away, which the instance's own channel already retried.
-                bool refused = unreachable && endpoint.Channel!.OpenConnections == 0;
-                long now = Environment.TickCount64;
-                if (_outliers.OnFailure(endpoint, status, outcome.NotProcessed, refused, state.Endpoints, now))
-                {
-                    LoadBalancingTelemetry.Ejected(Service, endpoint);
-                    LogEjected(endpoint, refused, status, now);
-                }
-            }
-
-            if (!unreachable || attempt >= _options.MaxFailovers)
-            {
-                return outcome;
-            }
-
-            if (call.Deadline != long.MaxValue && Stopwatch.GetTimestamp() >= call.Deadline)
-            {
-                return CallOutcome<TResponse>.Failure(StatusCode.DeadlineExceeded, "Deadline exceeded.", notProcessed: true);
-            }
-
-            previous = endpoint;
-            LoadBalancingTelemetry.FailedOver(Service);
+            outcome = await endpoint.Channel!.SendAsync(call).ConfigureAwait(false);
         }
+        catch
+        {
+            // Transports report failures as outcomes; an exception is a bug or a disposed channel, not the
+            // instance's health. The books must balance either way.
+            endpoint.EndCall(callStart, success: true);
+            throw;
+        }
+
+        if (outcome.IsOk)
+        {
+            endpoint.EndCall(callStart, success: true);
+            if (_outliers.OnSuccess(endpoint))
+            {
+                Log.InstanceReturned(_logger, endpoint.Instance.Address, Service);
+            }
+
+            return outcome;
+        }
+
+        var status = outcome.Status.Code;
+        bool unreachable = outcome.NotProcessed && status == StatusCode.Unavailable;
+        if (endpoint.IsRemoved && unreachable)
+        {
+            // The instance left the registry between the pick and the call: the call never went out, and says
+            // nothing about the instance's health.
+            endpoint.EndCall(callStart, success: true);
+        }
+        else
+        {
+            endpoint.EndCall(callStart, success: !OutlierDetector.IsInstanceFailure(status, outcome.NotProcessed));
+
+            // Refused with no connection open means nothing listens there; refused on an open connection
+            // means busy or going away.
+            bool refused = unreachable && endpoint.Channel!.OpenConnections == 0;
+            long now = Environment.TickCount64;
+            if (_outliers.OnFailure(endpoint, status, outcome.NotProcessed, refused, state.Endpoints, now))
+            {
+                LoadBalancingTelemetry.Ejected(Service, endpoint);
+                LogEjected(endpoint, refused, status, now);
+            }
+        }
+
+        // Which instance failed, so that a retry goes elsewhere.
+        return outcome.WithPeer(endpoint);
     }
 
     private ClientPipeline CreatePipeline()
     {
-        var pipeline = new ClientPipeline(this, _options.Channel.DefaultTimeout, _options.Channel.Interceptors);
+        var pipeline = new ClientPipeline(this, _options.Channel.Policy, _options.Channel.Interceptors);
         return Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
     }
 

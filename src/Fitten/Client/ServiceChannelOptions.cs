@@ -23,13 +23,6 @@ public sealed class ServiceChannelOptions
     public string? HashKeyHeader { get; set; }
 
     /// <summary>
-    /// How many more instances a call is sent to when one could not take it (it refused the connection, or
-    /// refused the call unprocessed): safe for any method, because the call never ran. Default: 2, so a call
-    /// survives two instances being down at once. Range 0 to 10.
-    /// </summary>
-    public int MaxFailovers { get; set; } = 2;
-
-    /// <summary>
     /// How long calls made before the registry first answered wait for it, at most (their own timeout may be
     /// shorter). Then they fail UNAVAILABLE, not processed, instead of hanging on a registry that cannot be
     /// reached. Default: 10 s, long enough for a registry that is starting, short enough to surface a wrong
@@ -37,7 +30,11 @@ public sealed class ServiceChannelOptions
     /// </summary>
     public TimeSpan ResolveTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Options of the channel to each instance (timeouts, connections per instance, caller).</summary>
+    /// <summary>
+    /// Options of the channel to each instance (connections per instance, keepalive, caller), and of this channel's
+    /// own pipeline: its <see cref="FittenChannelOptions.Policy"/> (timeouts, retries; a retry of a call an instance
+    /// could not take goes to another instance) and <see cref="FittenChannelOptions.Interceptors"/>.
+    /// </summary>
     public FittenChannelOptions Channel { get; } = new();
 
     /// <summary>Passive health checking of instances.</summary>
@@ -47,11 +44,6 @@ public sealed class ServiceChannelOptions
     public void Validate()
     {
         _ = ResolvePolicy();
-        if (MaxFailovers is < 0 or > 10)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxFailovers), MaxFailovers, "MaxFailovers must be between 0 and 10.");
-        }
-
         if (ResolveTimeout < TimeSpan.FromMilliseconds(1) || ResolveTimeout > TimeSpan.FromMinutes(5))
         {
             throw new ArgumentOutOfRangeException(nameof(ResolveTimeout), ResolveTimeout, "ResolveTimeout must be between 1 ms and 5 min.");
@@ -62,6 +54,8 @@ public sealed class ServiceChannelOptions
             throw new ArgumentException("HashKeyHeader must not be empty; use null for none.", nameof(HashKeyHeader));
         }
 
+        // The call policy (Channel.Policy) is bound from, and named by, the root of the client's section.
+        Channel.Policy.Validate();
         Nested(nameof(Channel), Channel.Validate);
         Nested(nameof(OutlierDetection), OutlierDetection.Validate);
     }

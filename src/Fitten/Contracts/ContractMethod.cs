@@ -14,6 +14,9 @@ public sealed record ContractMethod(string Name, string ClrName, bool IsIdempote
     /// <summary>The parameters that travel (the CancellationToken is not one), in order.</summary>
     public IReadOnlyList<ContractParameter> Parameters { get; init; } = [];
 
+    /// <summary>The client-side timeout the contract declares (<c>[FittenMethod(TimeoutMilliseconds)]</c>), or null.</summary>
+    public TimeSpan? Timeout { get; init; }
+
     /// <summary>The result type; <see cref="Unit"/> for methods returning <c>Task</c> or <c>ValueTask</c>.</summary>
     public Type ResultType { get; init; } = typeof(Unit);
 }

@@ -5,7 +5,8 @@ namespace Fitten.Internal;
 /// first wait is the initial delay, each further one <see cref="Multiplier"/> times the one before up to the maximum,
 /// and every wait is spread by ±<see cref="Jitter"/> so that clients that failed together do not come back together.
 /// Unlike gRPC, a jittered wait is also held to the maximum, so the maximum an option documents is the longest wait.
-/// Used by every retry loop in Fitten: the connection pool, a service channel's watch, the etcd registry's loops.
+/// Used by every reconnecting loop in Fitten: the connection pool, a service channel's watch, the etcd registry's
+/// loops. Call retries wait with <see cref="FullJitter"/> instead.
 /// </summary>
 /// <remarks>A mutable struct: keep it in a field or local and call <see cref="Next()"/> on that, never on a copy.</remarks>
 internal struct Backoff
@@ -66,5 +67,17 @@ internal struct Backoff
         double factor = 1 - Jitter + (2 * Jitter * Math.Clamp(sample, 0, 1));
         double ticks = Nominal(failures).Ticks * factor;
         return TimeSpan.FromTicks((long)Math.Min(ticks, Max.Ticks));
+    }
+
+    /// <summary>
+    /// The wait before retry number <paramref name="retry"/> (1 or more) of a call, with full jitter (Envoy's and AWS's
+    /// advice for many clients retrying one server): uniformly random between zero and
+    /// <c>min(max, initial × 2^(retry−1))</c>, so retries of calls that failed together spread out instead of
+    /// arriving together. <paramref name="sample"/> in [0, 1) picks the point.
+    /// </summary>
+    public static TimeSpan FullJitter(TimeSpan initial, TimeSpan max, int retry, double sample)
+    {
+        double cap = Math.Min(max.Ticks, initial.Ticks * Math.Pow(2, Math.Clamp(retry - 1, 0, MaxExponent)));
+        return TimeSpan.FromTicks((long)(cap * Math.Clamp(sample, 0, 1)));
     }
 }

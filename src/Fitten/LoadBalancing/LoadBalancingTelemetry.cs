@@ -6,7 +6,7 @@ namespace Fitten.LoadBalancing;
 
 /// <summary>
 /// Instruments of discovery and load balancing, on the Fitten meter (<see cref="FittenTelemetry.MeterName"/>).
-/// Recorded on instance changes, ejections and failovers only, never per successful call, so they cost the call
+/// Recorded on instance changes and ejections only, never per successful call, so they cost the call
 /// path nothing.
 /// </summary>
 internal static class LoadBalancingTelemetry
@@ -16,9 +16,6 @@ internal static class LoadBalancingTelemetry
 
     public static readonly Counter<long> Ejections = FittenTelemetry.Meter.CreateCounter<long>(
         "fitten.rpc.client.ejections", "{ejection}", "Instances ejected by passive health checking.");
-
-    public static readonly Counter<long> Failovers = FittenTelemetry.Meter.CreateCounter<long>(
-        "fitten.rpc.client.failovers", "{call}", "Calls sent to another instance because one could not take them.");
 
     public static void InstancesChanged(string service, int delta)
     {
@@ -40,14 +37,6 @@ internal static class LoadBalancingTelemetry
                 { "server.port", instance.Port },
             };
             Ejections.Add(1, tags);
-        }
-    }
-
-    public static void FailedOver(string service)
-    {
-        if (Failovers.Enabled)
-        {
-            Failovers.Add(1, new KeyValuePair<string, object?>("rpc.service", service));
         }
     }
 }

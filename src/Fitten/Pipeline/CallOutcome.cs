@@ -8,12 +8,13 @@ namespace Fitten.Pipeline;
 /// <typeparam name="TResponse">The response message type.</typeparam>
 public readonly struct CallOutcome<TResponse>
 {
-    private CallOutcome(Status status, TResponse? response, bool notProcessed, Metadata? responseHeaders)
+    private CallOutcome(Status status, TResponse? response, bool notProcessed, Metadata? responseHeaders, object? peer = null)
     {
         Status = status;
         Response = response;
         NotProcessed = notProcessed;
         ResponseHeaders = responseHeaders;
+        Peer = peer;
     }
 
     /// <summary>The call's status: OK, or why it failed.</summary>
@@ -30,6 +31,15 @@ public readonly struct CallOutcome<TResponse>
 
     /// <summary>Metadata the server attached to its answer (for example a retry-after hint); null when it sent none.</summary>
     public Metadata? ResponseHeaders { get; }
+
+    /// <summary>
+    /// The instance the attempt went to, as the balancer knows it (set by a <c>ServiceChannel</c>): a retry passes it
+    /// back as <see cref="OutgoingCall{TRequest, TResponse}.Avoid"/> so the next attempt goes elsewhere.
+    /// </summary>
+    internal object? Peer { get; }
+
+    /// <summary>This outcome, naming the instance its attempt went to.</summary>
+    internal CallOutcome<TResponse> WithPeer(object peer) => new(Status, Response, NotProcessed, ResponseHeaders, peer);
 
     /// <summary>A successful outcome.</summary>
     public static CallOutcome<TResponse> Success(TResponse response, Metadata? responseHeaders = null)

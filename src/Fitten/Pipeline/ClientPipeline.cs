@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Fitten.Client;
 using Fitten.Pipeline.Stages;
+using Fitten.Resilience;
 
 namespace Fitten.Pipeline;
 
@@ -14,35 +15,33 @@ public sealed class ClientPipeline : ICallInvoker
 {
     private readonly IClientTransport _transport;
     private readonly ClientInterceptor[] _stages;
-    private readonly DeadlineStage _deadline;
+    private readonly ClientPolicyOptions _policy;
     private readonly IResponseTransport? _shortcut;
     private readonly Lock _lock = new();
     private object?[] _chains = new object?[32];
 
     /// <summary>Composes the pipeline: Fitten's stages in their fixed order, with <paramref name="interceptors"/> in the user slot.</summary>
     /// <param name="transport">The last stage: a <see cref="FittenChannel"/>, a <see cref="ServiceChannel"/> or another transport.</param>
-    /// <param name="defaultTimeout">The timeout of calls whose options and method set none; <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
+    /// <param name="policy">Timeouts and retries, per service and per method; validated here. Read once per method, when its chain is composed.</param>
     /// <param name="interceptors">The user's interceptors, outermost first.</param>
-    public ClientPipeline(IClientTransport transport, TimeSpan defaultTimeout, IEnumerable<ClientInterceptor>? interceptors = null)
+    public ClientPipeline(IClientTransport transport, ClientPolicyOptions policy, IEnumerable<ClientInterceptor>? interceptors = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        if (defaultTimeout <= TimeSpan.Zero && defaultTimeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(defaultTimeout), defaultTimeout, "The default timeout must be positive or infinite.");
-        }
-
+        ArgumentNullException.ThrowIfNull(policy);
+        policy.Validate();
         _transport = transport;
-        _deadline = new DeadlineStage(defaultTimeout);
-        _stages = Compose(_deadline, interceptors ?? []);
+        _policy = policy;
+        _stages = Compose(policy, new RetryBudget(policy.RetryBudget), interceptors ?? []);
 
-        // Without user interceptors, a call the telemetry stage does not observe and that serves no inbound call has
-        // nothing between the caller and the transport that waits or reads its outcome: the transport can end it in
-        // the caller's response itself, through its one body (no second state machine, no boundary object).
+        // Without user interceptors, a call the telemetry stage does not observe, that serves no inbound call and
+        // whose method has no retry stage has nothing between the caller and the transport that waits or reads its
+        // outcome: the transport can end it in the caller's response itself, through its one body (no second state
+        // machine, no boundary object).
         _shortcut = _stages.Length == BuiltInStages && transport is IResponseTransport shortcut ? shortcut : null;
     }
 
-    /// <summary>Telemetry and deadline: the stages every pipeline has.</summary>
-    private const int BuiltInStages = 2;
+    /// <summary>Telemetry, deadline and retry: the stages every pipeline has.</summary>
+    private const int BuiltInStages = 3;
 
     /// <summary>The stages in the order a call passes them (the transport comes after the last), for diagnostics.</summary>
     public IReadOnlyList<ClientInterceptor> Stages => _stages;
@@ -54,25 +53,33 @@ public sealed class ClientPipeline : ICallInvoker
     /// <item>deadline: turns the timeout (call, method, then default) into one absolute deadline, never later than
     ///   the inbound call's, so everything below shares it and nothing below can extend it;</item>
     /// <item>the user's interceptors: once per call, inside its span and deadline, before any retry;</item>
-    /// <item>(client governance adds here: retry/hedge with budget and chain stop, method breaker, fault injection,
-    ///   route; the balancer pick and instance breaker live in <see cref="ServiceChannel"/>, the transport)</item>
+    /// <item>retry: the one retry loop (calls never processed, and idempotent methods' safe failures), with the
+    ///   budget, chain stop and the per-attempt timeout; each attempt runs the stages below it again;</item>
+    /// <item>(client governance adds here: hedge, method breaker, fault injection, route; the balancer pick and the
+    ///   instance breaker live in <see cref="ServiceChannel"/>, the transport, which avoids the instance a retried
+    ///   attempt failed on)</item>
     /// </list>
-    /// Stages that do not apply are absent, not disabled: an empty slot costs nothing per call.
+    /// Stages that do not apply are absent, not disabled: an empty slot costs nothing per call, and a built-in stage
+    /// with nothing to do for a method (no retries, no attempt timeout) hands that method's calls straight on.
     /// </summary>
-    private static ClientInterceptor[] Compose(DeadlineStage deadline, IEnumerable<ClientInterceptor> interceptors)
+    private static ClientInterceptor[] Compose(ClientPolicyOptions policy, RetryBudget budget, IEnumerable<ClientInterceptor> interceptors)
     {
         var stages = new List<ClientInterceptor>
         {
             TelemetryStage.Instance,
-            deadline,
+            new DeadlineStage(policy),
         };
         foreach (var interceptor in interceptors)
         {
             stages.Add(interceptor ?? throw new ArgumentException("An interceptor is null.", nameof(interceptors)));
         }
 
+        stages.Add(new RetryStage(policy, budget));
         return [.. stages];
     }
+
+    /// <summary>The effective policy of <paramref name="method"/>'s calls through this pipeline (what its chain was composed with).</summary>
+    public MethodPolicy GetPolicy<TRequest, TResponse>(Method<TRequest, TResponse> method) => GetChain(method).Policy;
 
     /// <summary>
     /// Makes a unary call: completes with the response or throws <see cref="RpcException"/> with the call's status.
@@ -187,12 +194,13 @@ public sealed class ClientPipeline : ICallInvoker
                 return built;
             }
 
+            var policy = _policy.Resolve(method);
             CallHandler<TRequest, TResponse> handler = _transport.SendAsync;
             for (int i = _stages.Length - 1; i >= 0; i--)
             {
                 var stage = _stages[i];
                 var next = handler;
-                handler = stage is IComposedClientStage composed ? composed.Compose(method, next) : call => stage.InvokeAsync(call, next);
+                handler = stage is IComposedClientStage composed ? composed.Compose(method, policy, next) : call => stage.InvokeAsync(call, next);
             }
 
             if (method.Id >= chains.Length)
@@ -201,7 +209,8 @@ public sealed class ClientPipeline : ICallInvoker
             }
 
             // The shortcut is bound here, once: called through the interface, its generic method is looked up per call.
-            var chain = new MethodChain<TRequest, TResponse>(handler, _shortcut is null ? null : _shortcut.SendForResponseAsync, _deadline.MethodTicks(method.Timeout));
+            var shortcut = _shortcut is null || policy.NeedsRetryStage ? null : _shortcut;
+            var chain = new MethodChain<TRequest, TResponse>(handler, shortcut is null ? null : shortcut.SendForResponseAsync, DeadlineStage.Ticks(policy.Timeout), policy);
             chains[method.Id] = chain;
             Volatile.Write(ref _chains, chains);
             return chain;
@@ -209,8 +218,10 @@ public sealed class ClientPipeline : ICallInvoker
     }
 
     /// <summary>A method's composed stages, and the shortcut past them with the method's timeout (see the constructor).</summary>
-    private sealed class MethodChain<TRequest, TResponse>(CallHandler<TRequest, TResponse> handler, Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? shortcut, long timeoutTicks)
+    private sealed class MethodChain<TRequest, TResponse>(CallHandler<TRequest, TResponse> handler, Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? shortcut, long timeoutTicks, MethodPolicy policy)
     {
+        public MethodPolicy Policy { get; } = policy;
+
         public CallHandler<TRequest, TResponse> Handler { get; } = handler;
 
         public Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? Shortcut { get; } = shortcut;

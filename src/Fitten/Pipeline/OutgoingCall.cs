@@ -46,6 +46,9 @@ public readonly record struct OutgoingCall<TRequest, TResponse>
     /// <summary>Which attempt this is: 0 for the first; a retrying stage counts up.</summary>
     public int Attempt { get; init; }
 
+    /// <summary>The instance the previous attempt went to (its outcome's peer): the balancer picks another when it can.</summary>
+    internal object? Avoid { get; init; }
+
     /// <summary>Time left until <see cref="Deadline"/>; null when there is none, zero once it has passed.</summary>
     public TimeSpan? TimeRemaining => Deadline == long.MaxValue ? null : Internal.Deadline.Remaining(Deadline);
 }

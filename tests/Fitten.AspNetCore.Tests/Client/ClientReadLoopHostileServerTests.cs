@@ -35,6 +35,10 @@ public sealed class ClientReadLoopHostileServerTests
         {
             KeepAliveInterval = TimeSpan.FromSeconds(5),
             KeepAliveTimeout = TimeSpan.FromSeconds(1),
+
+            // One attempt per call: these tests are about how the read loop ends each call. A retry (the echo is
+            // idempotent) would go back to the same hostile server and end DEADLINE_EXCEEDED instead (RetryTests).
+            Policy = { Retry = { MaxAttempts = 1 } },
         });
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, Calls).Select(i => CallAsync(channel, Message(i), Deadline)));

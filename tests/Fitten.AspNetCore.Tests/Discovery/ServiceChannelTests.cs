@@ -91,7 +91,7 @@ public sealed class ServiceChannelTests : IAsyncLifetime
 
         // Other tests of this service may run alongside in other classes, but none of them kills an instance.
         Assert.Equal(1, metrics.Ejections);
-        Assert.InRange(metrics.Failovers, 1, 3);
+        Assert.InRange(metrics.Retries, 1, 3);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class OptionsFromConfigurationTests
     public async Task ClientOptions_FromFittenClients_TimeoutApplies()
     {
         await using var server = await GreeterServer.StartAsync();
-        var builder = Builder(("Fitten:Clients:test.greeter:DefaultTimeout", "00:00:00.100"), ("Fitten:Clients:test.greeter:Limits:MaxFrameSize", "2048"));
+        var builder = Builder(("Fitten:Clients:test.greeter:Timeout", "00:00:00.100"), ("Fitten:Clients:test.greeter:Limits:MaxFrameSize", "2048"));
         builder.Services.AddFitten().AddClient<IGreeter>(server.Urls.First());
         await using var app = builder.Build();
         await app.StartAsync();
@@ -94,12 +94,55 @@ public sealed class OptionsFromConfigurationTests
     [Fact]
     public async Task ServiceClientOption_NestedInvalid_StartFailsNamingTheNestedKey()
     {
-        var builder = Builder(("Fitten:Clients:test.greeter:Channel:DefaultTimeout", "-00:00:01"), ("Fitten:Clients:test.greeter:LoadBalancingPolicy", "RoundRobin"));
+        var builder = Builder(("Fitten:Clients:test.greeter:Channel:ConnectTimeout", "-00:00:01"), ("Fitten:Clients:test.greeter:LoadBalancingPolicy", "RoundRobin"));
         builder.Services.AddFitten().AddClient<IGreeter>();
         await using var app = builder.Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.Contains("Fitten:Clients:test.greeter:Channel:DefaultTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Fitten:Clients:test.greeter:Channel:ConnectTimeout", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClientPolicy_InvalidMethodOverride_StartFailsNamingTheKeyAtTheSectionRoot(bool balanced)
+    {
+        var builder = Builder(("Fitten:Clients:test.greeter:Methods:Wait:Retry:MaxAttempts", "0"));
+        var fitten = builder.Services.AddFitten();
+        _ = balanced ? fitten.AddClient<IGreeter>() : fitten.AddClient<IGreeter>("127.0.0.1:1");
+        await using var app = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Fitten:Clients:test.greeter:Methods:Wait:Retry:MaxAttempts: MaxAttempts must be between 1 and 10. It is 0.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientPolicy_FromConfiguration_ResolvedPerMethod()
+    {
+        await using var server = await GreeterServer.StartAsync();
+        var builder = Builder(
+            ("Fitten:Clients:test.greeter:Timeout", "00:00:02"),
+            ("Fitten:Clients:test.greeter:Retry:MaxAttempts", "4"),
+            ("Fitten:Clients:test.greeter:Methods:Wait:AttemptTimeout", "00:00:00.250"),
+            ("Fitten:Clients:test.greeter:Methods:Wait:Idempotent", "true"),
+            ("Fitten:Clients:test.greeter:Methods:Wait:Retry:MaxBackoff", "00:00:01"));
+        builder.Services.AddFitten().AddClient<IGreeter>(server.Urls.First());
+        await using var app = builder.Build();
+        await app.StartAsync();
+
+        var policy = app.Services.GetRequiredService<IOptionsMonitor<FittenChannelOptions>>().Get("test.greeter").Policy;
+        var described = policy.Describe(FittenContracts.Get<IGreeter>());
+        var wait = described.Single(p => p.Method == "test.greeter/Wait");
+        var other = described.Single(p => p.Method == "test.greeter/Count");
+        var greet = described.Single(p => p.Method == "test.greeter/Greet");
+
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(250), true, 4, TimeSpan.FromSeconds(1)), (wait.Timeout, wait.AttemptTimeout, wait.Idempotent, wait.MaxAttempts, wait.MaxBackoff));
+        Assert.Equal((TimeSpan.FromSeconds(2), (TimeSpan?)null, false, 4), (other.Timeout, other.AttemptTimeout, other.Idempotent, other.MaxAttempts));
+        Assert.True(greet.Idempotent); // from the contract's [Idempotent]
+        Assert.Equal(7, described.Count);
+        Assert.Contains("test.greeter/Wait: timeout 2000 ms, attempt timeout 250 ms, up to 4 attempts", wait.ToString(), StringComparison.Ordinal);
+        await app.StopAsync();
     }
 }

@@ -19,8 +19,12 @@ public sealed class InstanceServer : IAsyncDisposable
     /// <summary>Answers the serving instance's port, after the instance's <see cref="Delay"/>.</summary>
     public static readonly Method<string, string> Whoami = new(Service, "Whoami", TestMethods.Utf8Marshaller.Instance, TestMethods.Utf8Marshaller.Instance);
 
+    /// <summary>The same as <see cref="Whoami"/>, declared idempotent: safe for the client to retry after it may have run.</summary>
+    public static readonly Method<string, string> Read = new(Service, "Read", TestMethods.Utf8Marshaller.Instance, TestMethods.Utf8Marshaller.Instance, idempotent: true);
+
     private readonly WebApplication _app;
     private int _calls;
+    private int _retried;
     private bool _stopped;
 
     private InstanceServer(WebApplication app) => _app = app;
@@ -33,6 +37,15 @@ public sealed class InstanceServer : IAsyncDisposable
     /// <summary>How long each call takes here.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Calls that came marked as a retry (the <c>fitten-attempt</c> header).</summary>
+    public int RetriedCalls => Volatile.Read(ref _retried);
+
+    /// <summary>While set, calls here fail with this status (thrown as <see cref="RpcException"/> by the handler).</summary>
+    public StatusCode? FailWith { get; set; }
+
+    /// <summary>While set, a failing call's response carries this retry-after hint (<c>fitten-retry-pushback-ms</c>).</summary>
+    public string? Pushback { get; set; }
+
     /// <summary>While true, calls here fail INTERNAL (the handler throws), a server failure outlier detection counts.</summary>
     public bool Failing { get; set; }
 
@@ -43,20 +56,37 @@ public sealed class InstanceServer : IAsyncDisposable
         InstanceServer? server = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddFitten().AddUnaryMethod(Whoami, async (_, context) =>
+        Func<string, ServerCallContext, ValueTask<string>> handler = async (_, context) =>
         {
             Interlocked.Increment(ref server!._calls);
+            if (context.RequestHeaders.GetValue(Fitten.Resilience.FittenHeaders.Attempt) is not null)
+            {
+                Interlocked.Increment(ref server._retried);
+            }
+
             if (server.Failing)
             {
                 throw new InvalidOperationException("Failing on purpose.");
             }
+
+            if (server.FailWith is { } code)
+            {
+                if (server.Pushback is { } pushback)
+                {
+                    context.ResponseHeaders.Add(Fitten.Resilience.FittenHeaders.RetryPushbackMs, pushback);
+                }
+
+                throw new RpcException(code, "Failing on purpose.");
+            }
+
             if (server.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(server.Delay, context.CancellationToken);
             }
 
             return server.Port.ToString(CultureInfo.InvariantCulture);
-        });
+        };
+        builder.Services.AddFitten().AddUnaryMethod(Whoami, handler).AddUnaryMethod(Read, handler);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseFitten()));
         var app = builder.Build();
         server = new InstanceServer(app);

@@ -4,7 +4,7 @@ using Fitten.Telemetry;
 namespace Fitten.AspNetCore.Tests.Infrastructure;
 
 /// <summary>
-/// Sums the load-balancing counters recorded for one service (other tests run in parallel on the same meter, so
+/// Sums the load-balancing and retry counters recorded for one service (other tests run in parallel on the same meter, so
 /// only measurements tagged with this service count).
 /// </summary>
 public sealed class LoadBalancingMetrics : IDisposable
@@ -12,7 +12,7 @@ public sealed class LoadBalancingMetrics : IDisposable
     private readonly MeterListener _listener = new();
     private readonly string _service;
     private long _ejections;
-    private long _failovers;
+    private long _retries;
     private long _instances;
 
     public LoadBalancingMetrics(string service)
@@ -31,7 +31,8 @@ public sealed class LoadBalancingMetrics : IDisposable
 
     public long Ejections => Interlocked.Read(ref _ejections);
 
-    public long Failovers => Interlocked.Read(ref _failovers);
+    /// <summary>Attempts sent again (to another instance, for a call one could not take).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>Net change of the instance count since this listener started.</summary>
     public long Instances => Interlocked.Read(ref _instances);
@@ -56,8 +57,8 @@ public sealed class LoadBalancingMetrics : IDisposable
             case "fitten.rpc.client.ejections":
                 Interlocked.Add(ref _ejections, value);
                 break;
-            case "fitten.rpc.client.failovers":
-                Interlocked.Add(ref _failovers, value);
+            case "fitten.rpc.client.retries":
+                Interlocked.Add(ref _retries, value);
                 break;
             case "fitten.rpc.client.instances":
                 Interlocked.Add(ref _instances, value);

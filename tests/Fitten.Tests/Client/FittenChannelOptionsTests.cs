@@ -14,8 +14,8 @@ public class FittenChannelOptionsTests
         => Assert.Throws<ArgumentOutOfRangeException>(() => new FittenChannelOptions { ConnectionsPerEndpoint = connections }.Validate());
 
     [Fact]
-    public void Validate_NonPositiveDefaultTimeout_Throws()
-        => Assert.Throws<ArgumentOutOfRangeException>(() => new FittenChannelOptions { DefaultTimeout = TimeSpan.Zero }.Validate());
+    public void Validate_NonPositiveTimeout_Throws()
+        => Assert.Throws<ArgumentOutOfRangeException>(() => new FittenChannelOptions { Policy = { Timeout = TimeSpan.Zero } }.Validate());
 
     [Fact]
     public void Validate_BackoffAboveMax_Throws()
@@ -28,5 +28,5 @@ public class FittenChannelOptionsTests
     [Fact]
     public void Channel_InvalidOptions_FailsOnCreation()
         => Assert.Throws<ArgumentOutOfRangeException>(() => new FittenChannel(
-            new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 1), new FittenChannelOptions { MaxTransparentRetries = -1 }));
+            new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 1), new FittenChannelOptions { KeepAliveTimeout = TimeSpan.Zero }));
 }

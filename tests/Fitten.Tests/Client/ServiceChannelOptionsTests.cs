@@ -27,7 +27,7 @@ public class ServiceChannelOptionsTests
     [Fact]
     public void Validate_BadValues_Throw()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannelOptions { MaxFailovers = 11 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannelOptions { Channel = { Policy = { Retry = { MaxAttempts = 11 } } } }.Validate());
         Assert.Throws<ArgumentException>(() => new ServiceChannelOptions { HashKeyHeader = string.Empty }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannelOptions { ResolveTimeout = TimeSpan.Zero }.Validate());
         var options = new ServiceChannelOptions();
@@ -42,7 +42,7 @@ public class ServiceChannelOptionsTests
         options.Policies.Add(new FirstPolicy());
 
         options.Validate();
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannel("s", new InProcessRegistry(), new ServiceChannelOptions { MaxFailovers = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceChannel("s", new InProcessRegistry(), new ServiceChannelOptions { Channel = { Policy = { Retry = { MaxAttempts = 0 } } } }));
     }
 
     [Fact]

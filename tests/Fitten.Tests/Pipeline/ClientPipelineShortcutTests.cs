@@ -7,8 +7,8 @@ using Fitten.Pipeline;
 namespace Fitten.Tests.Pipeline;
 
 /// <summary>
-/// A pipeline with no user interceptor lets the transport end the call itself (no stage chain, no boundary object);
-/// with one, the call takes the chain. Both must end a call alike: the same status, message and not-processed flag,
+/// A pipeline with no user interceptor, for a method without retries, lets the transport end the call itself (no
+/// stage chain, no boundary object); with one, the call takes the chain. Both must end a call alike: the same status, message and not-processed flag,
 /// in the ValueTask, never thrown at the call site; and a deadline that has already run out is reported by the chain.
 /// </summary>
 public sealed class ClientPipelineShortcutTests
@@ -46,8 +46,9 @@ public sealed class ClientPipelineShortcutTests
     {
         var endPoint = ClosedPort();
         var interceptor = new PassThrough();
-        await using var direct = new FittenChannel(endPoint);
-        await using var chained = new FittenChannel(endPoint, new FittenChannelOptions { Interceptors = { interceptor } });
+        // One attempt each: a method with retries has a retry stage, which takes its calls off the shortcut too.
+        await using var direct = new FittenChannel(endPoint, new FittenChannelOptions { Policy = { Retry = { MaxAttempts = 1 } } });
+        await using var chained = new FittenChannel(endPoint, new FittenChannelOptions { Interceptors = { interceptor }, Policy = { Retry = { MaxAttempts = 1 } } });
         var options = new CallOptions { Timeout = TimeSpan.FromSeconds(10) };
 
         var viaShortcut = await FailAsync(direct, options);
@@ -64,7 +65,7 @@ public sealed class ClientPipelineShortcutTests
     [Fact]
     public async Task InvokeAsync_NoInterceptor_DeadlineAlreadyPassed_DeadlineExceededNotProcessed()
     {
-        await using var channel = new FittenChannel(ClosedPort(), new FittenChannelOptions { DefaultTimeout = TimeSpan.FromMilliseconds(1) });
+        await using var channel = new FittenChannel(ClosedPort(), new FittenChannelOptions { Policy = { Timeout = TimeSpan.FromMilliseconds(1) } });
 
         var ex = await FailAsync(channel, new CallOptions { Timeout = TimeSpan.Zero });
 

@@ -79,6 +79,6 @@ public sealed class ShopJsonContextTests : IAsyncLifetime
     private static void Json(Fitten.Client.FittenChannelOptions options)
     {
         options.Codec = new JsonCodec(Options);
-        options.DefaultTimeout = TimeSpan.FromSeconds(15);
+        options.Policy.Timeout = TimeSpan.FromSeconds(15);
     }
 }

@@ -53,5 +53,5 @@ internal sealed class TestClients : IAsyncDisposable
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     // Every call in these tests is bounded, so a broken shop fails a test instead of hanging the run.
-    private static void Timeout(Fitten.Client.FittenChannelOptions options) => options.DefaultTimeout = TimeSpan.FromSeconds(15);
+    private static void Timeout(Fitten.Client.FittenChannelOptions options) => options.Policy.Timeout = TimeSpan.FromSeconds(15);
 }

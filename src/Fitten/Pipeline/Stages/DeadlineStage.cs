@@ -3,24 +3,24 @@ using System.Diagnostics;
 namespace Fitten.Pipeline.Stages;
 
 /// <summary>
-/// Gives the call one absolute deadline: its own timeout (call options, else the method's declared timeout, else
-/// the client's default), but never later than the deadline of the call being served, whose time already spent on
+/// Gives the call one absolute deadline: its own timeout (call options, else the method's policy: its configured
+/// timeout, the contract's, the service's), but never later than the deadline of the call being served, whose time already spent on
 /// this hop is not given back. A call whose deadline has already passed ends here, not processed. Synchronous: it
 /// only computes, the transport keeps the time.
 /// </summary>
-internal sealed class DeadlineStage(TimeSpan defaultTimeout) : ClientInterceptor, IComposedClientStage
+internal sealed class DeadlineStage(Resilience.ClientPolicyOptions policies) : ClientInterceptor, IComposedClientStage
 {
     /// <summary>Timeouts this long or longer mean "no deadline" (and keep timestamps far from overflow).</summary>
     private static readonly TimeSpan Forever = TimeSpan.FromDays(30);
 
-    public CallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, CallHandler<TRequest, TResponse> next)
-        => new Bound<TRequest, TResponse>(MethodTicks(method.Timeout), next).InvokeAsync;
+    public CallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, Resilience.MethodPolicy policy, CallHandler<TRequest, TResponse> next)
+        => new Bound<TRequest, TResponse>(Ticks(policy.Timeout), next).InvokeAsync;
 
     public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
-        => new Bound<TRequest, TResponse>(MethodTicks(call.Method.Timeout), next).InvokeAsync(call);
+        => new Bound<TRequest, TResponse>(Ticks(policies.Resolve(call.Method).Timeout), next).InvokeAsync(call);
 
-    /// <summary>The timeout of a method's calls whose options set none, in Stopwatch ticks (see <see cref="Ticks"/>).</summary>
-    public long MethodTicks(TimeSpan? methodTimeout) => Ticks(methodTimeout ?? defaultTimeout);
+    /// <summary>A policy's timeout in Stopwatch ticks (see <see cref="Ticks(TimeSpan)"/>); -1 for none.</summary>
+    public static long Ticks(TimeSpan? timeout) => timeout is { } value ? Ticks(value) : -1;
 
     /// <summary>
     /// Sets <paramref name="call"/>'s deadline from its own timeout (else <paramref name="methodTicks"/>) and the

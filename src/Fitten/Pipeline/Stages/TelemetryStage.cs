@@ -13,7 +13,7 @@ internal sealed class TelemetryStage : ClientInterceptor, IComposedClientStage
 {
     public static readonly TelemetryStage Instance = new();
 
-    public CallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, CallHandler<TRequest, TResponse> next)
+    public CallHandler<TRequest, TResponse> Compose<TRequest, TResponse>(Method<TRequest, TResponse> method, Resilience.MethodPolicy policy, CallHandler<TRequest, TResponse> next)
         => new Bound<TRequest, TResponse>(next).InvokeAsync;
 
     public override ValueTask<CallOutcome<TResponse>> InvokeAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, CallHandler<TRequest, TResponse> next)
