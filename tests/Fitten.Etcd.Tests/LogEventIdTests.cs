@@ -21,6 +21,7 @@ public sealed class LogEventIdTests
         ("Fitten.Etcd.", 100, 199),
         ("Fitten.Client.ServiceChannel", 100, 199),
         ("Fitten.AspNetCore.Http.", 200, 299),
+        ("Fitten.Pipeline.Stages.", 300, 399),
     ];
 
     private static readonly Assembly[] Assemblies = [typeof(FittenChannel).Assembly, typeof(IFittenBuilder).Assembly, typeof(EtcdRegistry).Assembly];

@@ -119,7 +119,7 @@ await server.StartAsync();
 var (rpcAddress, httpAddress) = (server.Urls.First(), server.Urls.Last());
 
 var clientBuilder = WebApplication.CreateSlimBuilder(args);
-clientBuilder.Services.AddFitten().AddClient<ICalculator>(rpcAddress, o => o.DefaultTimeout = TimeSpan.FromSeconds(5));
+clientBuilder.Services.AddFitten().AddClient<ICalculator>(rpcAddress, o => o.Policy.Timeout = TimeSpan.FromSeconds(5));
 await using var client = clientBuilder.Build();
 var calculator = client.Services.GetRequiredService<ICalculator>();
 

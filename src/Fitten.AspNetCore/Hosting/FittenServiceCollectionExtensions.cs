@@ -93,7 +93,7 @@ public static class FittenServiceCollectionExtensions
         string name = contract.ServiceName;
         var endPoint = Fitten.Client.FittenAddress.Parse(address);
         builder.Services.AddOptions<Fitten.Client.FittenChannelOptions>(name).Configure(o => configure?.Invoke(o)).ValidateOnStart();
-        builder.Services.AddKeyedSingleton(name, (sp, _) => new Fitten.Client.FittenChannel(endPoint, sp.GetRequiredService<IOptionsMonitor<Fitten.Client.FittenChannelOptions>>().Get(name)));
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new Fitten.Client.FittenChannel(endPoint, sp.GetRequiredService<IOptionsMonitor<Fitten.Client.FittenChannelOptions>>().Get(name), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         builder.Services.AddSingleton(sp => (TContract)contract.CreateClient(sp.GetRequiredKeyedService<Fitten.Client.FittenChannel>(contract.ServiceName)));
         return builder;
     }

@@ -6,7 +6,7 @@ namespace Fitten;
 /// </summary>
 public readonly record struct CallOptions
 {
-    /// <summary>How long the call may take, from now. Null uses the channel's <c>DefaultTimeout</c>.</summary>
+    /// <summary>How long the call may take, from now. Null uses the method's policy timeout (the client's <c>Policy</c>, docs/governance.md).</summary>
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>Cancels the call; the server is told to stop working on it.</summary>

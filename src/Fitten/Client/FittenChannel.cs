@@ -20,11 +20,16 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
     private readonly ConnectionPool _pool;
     private readonly string _serverAddress;
     private readonly int _serverPort;
+    private readonly Microsoft.Extensions.Logging.ILoggerFactory? _loggerFactory;
     private ClientPipeline? _pipeline;
 
-    /// <summary>Creates a channel to <paramref name="endPoint"/>. No connection is made until the first call.</summary>
-    public FittenChannel(EndPoint endPoint, FittenChannelOptions? options = null)
+    /// <summary>
+    /// Creates a channel to <paramref name="endPoint"/>. No connection is made until the first call. Client governance
+    /// logs to <paramref name="loggerFactory"/> (circuit breaker transitions).
+    /// </summary>
+    public FittenChannel(EndPoint endPoint, FittenChannelOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
+        _loggerFactory = loggerFactory;
         ArgumentNullException.ThrowIfNull(endPoint);
         _options = options ?? new FittenChannelOptions();
         _options.Validate();
@@ -51,7 +56,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
     /// a Fitten endpoint is found by host and port).
     /// </summary>
     public static FittenChannel ForAddress(string address, FittenChannelOptions? options = null)
-        => new(FittenAddress.Parse(address), options);
+        => new(FittenAddress.Parse(address), options, loggerFactory: null);
 
     /// <summary>
     /// Makes a unary call through <see cref="Pipeline"/>. Completes with the response, or throws
@@ -214,7 +219,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
 
     private ClientPipeline CreatePipeline()
     {
-        var pipeline = new ClientPipeline(this, _options.Policy, _options.Interceptors);
+        var pipeline = new ClientPipeline(this, _options.Policy, _options.Interceptors, _loggerFactory);
         return Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
     }
 

@@ -22,6 +22,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
     private readonly ILoadBalancingPolicy _policy;
     private readonly OutlierDetector _outliers;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory? _loggerFactory;
     private volatile State? _state;
     private ClientPipeline? _pipeline;
 
@@ -39,6 +40,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         _options.Validate();
         _policy = _options.ResolvePolicy();
         _outliers = new OutlierDetector(_options.OutlierDetection);
+        _loggerFactory = loggerFactory;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
         Service = service;
         _watch = WatchAsync(watcher);
@@ -146,7 +148,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
 
     private ClientPipeline CreatePipeline()
     {
-        var pipeline = new ClientPipeline(this, _options.Channel.Policy, _options.Channel.Interceptors);
+        var pipeline = new ClientPipeline(this, _options.Channel.Policy, _options.Channel.Interceptors, _loggerFactory);
         return Interlocked.CompareExchange(ref _pipeline, pipeline, null) ?? pipeline;
     }
 

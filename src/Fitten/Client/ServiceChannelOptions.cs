@@ -60,7 +60,7 @@ public sealed class ServiceChannelOptions
         Nested(nameof(OutlierDetection), OutlierDetection.Validate);
     }
 
-    /// <summary>Runs a nested options object's checks; a complaint names its key under this one ("Channel:DefaultTimeout").</summary>
+    /// <summary>Runs a nested options object's checks; a complaint names its key under this one ("Channel:ConnectTimeout").</summary>
     private static void Nested(string name, Action validate)
     {
         try

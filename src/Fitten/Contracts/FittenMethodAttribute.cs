@@ -11,8 +11,8 @@ public sealed class FittenMethodAttribute : Attribute
     public string? Name { get; set; }
 
     /// <summary>
-    /// The client-side timeout of calls that set none, in milliseconds; it overrides the channel's
-    /// <c>DefaultTimeout</c>. 0 (the default) means: use the channel's.
+    /// The client-side timeout of calls that set none, in milliseconds; it overrides the client's policy
+    /// <c>Timeout</c>, and configuration's <c>Methods:{method}:Timeout</c> overrides it. 0 (the default): the client's.
     /// </summary>
     public int TimeoutMilliseconds { get; set; }
 }

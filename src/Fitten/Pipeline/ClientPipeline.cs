@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using Fitten.Client;
 using Fitten.Pipeline.Stages;
 using Fitten.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fitten.Pipeline;
 
@@ -24,14 +26,16 @@ public sealed class ClientPipeline : ICallInvoker
     /// <param name="transport">The last stage: a <see cref="FittenChannel"/>, a <see cref="ServiceChannel"/> or another transport.</param>
     /// <param name="policy">Timeouts and retries, per service and per method; validated here. Read once per method, when its chain is composed.</param>
     /// <param name="interceptors">The user's interceptors, outermost first.</param>
-    public ClientPipeline(IClientTransport transport, ClientPolicyOptions policy, IEnumerable<ClientInterceptor>? interceptors = null)
+    /// <param name="loggerFactory">Where the governance stages log (circuit breaker transitions; category <c>Fitten.Client.Governance</c>).</param>
+    public ClientPipeline(IClientTransport transport, ClientPolicyOptions policy, IEnumerable<ClientInterceptor>? interceptors = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(policy);
         policy.Validate();
         _transport = transport;
         _policy = policy;
-        _stages = Compose(policy, new RetryBudget(policy.RetryBudget), interceptors ?? []);
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(CircuitBreakerStage.LogCategory);
+        _stages = Compose(policy, new RetryBudget(policy.RetryBudget), logger, interceptors ?? []);
 
         // Without user interceptors, a call the telemetry stage does not observe, that serves no inbound call and
         // whose method has no retry stage has nothing between the caller and the transport that waits or reads its
@@ -40,8 +44,8 @@ public sealed class ClientPipeline : ICallInvoker
         _shortcut = _stages.Length == BuiltInStages && transport is IResponseTransport shortcut ? shortcut : null;
     }
 
-    /// <summary>Telemetry, deadline and retry: the stages every pipeline has.</summary>
-    private const int BuiltInStages = 3;
+    /// <summary>Telemetry, deadline, fallback, retry and circuit breaker: the stages every pipeline has.</summary>
+    private const int BuiltInStages = 5;
 
     /// <summary>The stages in the order a call passes them (the transport comes after the last), for diagnostics.</summary>
     public IReadOnlyList<ClientInterceptor> Stages => _stages;
@@ -53,16 +57,19 @@ public sealed class ClientPipeline : ICallInvoker
     /// <item>deadline: turns the timeout (call, method, then default) into one absolute deadline, never later than
     ///   the inbound call's, so everything below shares it and nothing below can extend it;</item>
     /// <item>the user's interceptors: once per call, inside its span and deadline, before any retry;</item>
+    /// <item>fallback: answers in the server's place when the breaker refused the call, the budget left it failed or
+    ///   its time ran out; outside the retry, so it sees the last attempt's outcome;</item>
     /// <item>retry: the one retry loop (calls never processed, and idempotent methods' safe failures), with the
     ///   budget, chain stop and the per-attempt timeout; each attempt runs the stages below it again;</item>
-    /// <item>(client governance adds here: hedge, method breaker, fault injection, route; the balancer pick and the
+    /// <item>method circuit breaker: per attempt, so a retry meets an open breaker too and is not sent;</item>
+    /// <item>(client governance adds here: hedge beside retry, fault injection, route; the balancer pick and the
     ///   instance breaker live in <see cref="ServiceChannel"/>, the transport, which avoids the instance a retried
     ///   attempt failed on)</item>
     /// </list>
     /// Stages that do not apply are absent, not disabled: an empty slot costs nothing per call, and a built-in stage
     /// with nothing to do for a method (no retries, no attempt timeout) hands that method's calls straight on.
     /// </summary>
-    private static ClientInterceptor[] Compose(ClientPolicyOptions policy, RetryBudget budget, IEnumerable<ClientInterceptor> interceptors)
+    private static ClientInterceptor[] Compose(ClientPolicyOptions policy, RetryBudget budget, ILogger logger, IEnumerable<ClientInterceptor> interceptors)
     {
         var stages = new List<ClientInterceptor>
         {
@@ -74,7 +81,9 @@ public sealed class ClientPipeline : ICallInvoker
             stages.Add(interceptor ?? throw new ArgumentException("An interceptor is null.", nameof(interceptors)));
         }
 
+        stages.Add(new FallbackStage(policy));
         stages.Add(new RetryStage(policy, budget));
+        stages.Add(new CircuitBreakerStage(policy, logger));
         return [.. stages];
     }
 
@@ -209,7 +218,7 @@ public sealed class ClientPipeline : ICallInvoker
             }
 
             // The shortcut is bound here, once: called through the interface, its generic method is looked up per call.
-            var shortcut = _shortcut is null || policy.NeedsRetryStage ? null : _shortcut;
+            var shortcut = _shortcut is null || policy.NeedsRetryStage || policy.CircuitBreaker is not null || policy.HasFallback ? null : _shortcut;
             var chain = new MethodChain<TRequest, TResponse>(handler, shortcut is null ? null : shortcut.SendForResponseAsync, DeadlineStage.Ticks(policy.Timeout), policy);
             chains[method.Id] = chain;
             Volatile.Write(ref _chains, chains);

@@ -34,6 +34,9 @@ public class CallPolicyOptions
     /// <summary>How failed calls are retried.</summary>
     public RetryOptions Retry { get; } = new();
 
+    /// <summary>The method's circuit breaker (off unless <see cref="CircuitBreakerOptions.Enabled"/>).</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the key (under <paramref name="path"/>) of a value out of range.</summary>
     internal void Validate(string path)
     {
@@ -57,6 +60,7 @@ public class CallPolicyOptions
             throw new ArgumentOutOfRangeException(path + "Retry:InitialBackoff", initial, "InitialBackoff must be between 1 ms and 1 min.");
         }
 
+        CircuitBreaker.Validate(path);
         if (Retry.MaxBackoff is { } max && (max > TimeSpan.FromMinutes(5) || max < (Retry.InitialBackoff ?? TimeSpan.FromMilliseconds(1))))
         {
             throw new ArgumentOutOfRangeException(path + "Retry:MaxBackoff", max, "MaxBackoff must be at least InitialBackoff and at most 5 min.");

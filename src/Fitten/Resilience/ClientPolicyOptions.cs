@@ -18,6 +18,47 @@ public sealed class ClientPolicyOptions : CallPolicyOptions
     /// <summary>The share of calls this client may retry.</summary>
     public RetryBudgetOptions RetryBudget { get; } = new();
 
+    private readonly Dictionary<string, object> _fallbacks = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Has <paramref name="fallback"/> answer <paramref name="method"/>'s calls that fail because its circuit breaker
+    /// is open, the retry budget was spent, or their time ran out; the caller gets its answer as a success, marked
+    /// <see cref="FittenHeaders.Fallback"/> in the outcome's response headers. Replaces an earlier fallback of the method.
+    /// </summary>
+    public ClientPolicyOptions AddFallback<TRequest, TResponse>(Method<TRequest, TResponse> method, CallFallback<TRequest, TResponse> fallback)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(fallback);
+        lock (_fallbacks)
+        {
+            _fallbacks[method.Name] = fallback;
+        }
+
+        return this;
+    }
+
+    /// <summary>Has <paramref name="value"/> answer <paramref name="method"/>'s calls in the same cases (a static fallback).</summary>
+    public ClientPolicyOptions AddFallback<TRequest, TResponse>(Method<TRequest, TResponse> method, TResponse value)
+        => AddFallback(method, (_, _) => new ValueTask<TResponse>(value));
+
+    /// <summary>The fallback registered for <paramref name="method"/>, or null.</summary>
+    internal CallFallback<TRequest, TResponse>? GetFallback<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    {
+        lock (_fallbacks)
+        {
+            return _fallbacks.TryGetValue(method.Name, out var fallback) ? fallback as CallFallback<TRequest, TResponse> : null;
+        }
+    }
+
+    /// <summary>Whether a fallback is registered for the method named <paramref name="name"/>.</summary>
+    internal bool HasFallback(string name)
+    {
+        lock (_fallbacks)
+        {
+            return _fallbacks.ContainsKey(name);
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the configuration key (relative to the client's section) of a value out of range.</summary>
     public void Validate()
     {
@@ -51,6 +92,30 @@ public sealed class ClientPolicyOptions : CallPolicyOptions
         return [.. contract.Methods.Select(m => Resolve(contract.ServiceName + "/" + m.Name, m.Name, m.Timeout, m.IsIdempotent))];
     }
 
+    private static CircuitBreakerPolicy? ResolveBreaker(CircuitBreakerOptions? own, CircuitBreakerOptions service)
+    {
+        if (!(own?.Enabled ?? service.Enabled ?? false))
+        {
+            return null;
+        }
+
+        var defaults = new CircuitBreakerPolicy();
+        var breakDuration = own?.BreakDuration ?? service.BreakDuration ?? defaults.BreakDuration;
+        var codes = own is { FailureStatusCodes.Count: > 0 } ? own.FailureStatusCodes : service.FailureStatusCodes;
+        return new CircuitBreakerPolicy
+        {
+            FailureRatio = own?.FailureRatio ?? service.FailureRatio ?? defaults.FailureRatio,
+            MinimumThroughput = own?.MinimumThroughput ?? service.MinimumThroughput ?? defaults.MinimumThroughput,
+            SlowCallThreshold = own?.SlowCallThreshold ?? service.SlowCallThreshold,
+            SlowCallP95Multiple = own?.SlowCallP95Multiple ?? service.SlowCallP95Multiple,
+            SlowCallRatio = own?.SlowCallRatio ?? service.SlowCallRatio ?? defaults.SlowCallRatio,
+            BreakDuration = breakDuration,
+            MaxBreakDuration = TimeSpan.FromTicks(Math.Max(breakDuration.Ticks, (own?.MaxBreakDuration ?? service.MaxBreakDuration ?? defaults.MaxBreakDuration).Ticks)),
+            HalfOpenProbes = own?.HalfOpenProbes ?? service.HalfOpenProbes ?? defaults.HalfOpenProbes,
+            FailureStatusCodes = codes.Count > 0 ? [.. codes.Distinct()] : defaults.FailureStatusCodes,
+        };
+    }
+
     internal MethodPolicy Resolve(string fullName, string name, TimeSpan? declaredTimeout, bool declaredIdempotent)
     {
         Methods.TryGetValue(name, out var own);
@@ -66,6 +131,8 @@ public sealed class ClientPolicyOptions : CallPolicyOptions
             InitialBackoff = initial,
             MaxBackoff = TimeSpan.FromTicks(Math.Max(initial.Ticks, (retry?.MaxBackoff ?? Retry.MaxBackoff ?? MethodPolicy.DefaultMaxBackoff).Ticks)),
             RetryBudget = RetryBudget.Enabled,
+            CircuitBreaker = ResolveBreaker(own?.CircuitBreaker, CircuitBreaker),
+            HasFallback = HasFallback(name),
         };
 
         static TimeSpan? Finite(TimeSpan? timeout) => timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : timeout;

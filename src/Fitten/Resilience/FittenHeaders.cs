@@ -16,4 +16,22 @@ public static class FittenHeaders
     /// unreadable value means "do not retry".
     /// </summary>
     public const string RetryPushbackMs = "fitten-retry-pushback-ms";
+
+    /// <summary>
+    /// On a failed outcome the client made itself (never on the wire): the method's circuit breaker is open, so the
+    /// call was not sent. Retries do not retry it; a fallback may answer it.
+    /// </summary>
+    public const string CircuitOpen = "fitten-circuit-open";
+
+    /// <summary>
+    /// On a failed outcome the client made itself (never on the wire): retries were still allowed by the rules but the
+    /// client's retry budget was spent. A fallback may answer it.
+    /// </summary>
+    public const string RetryBudgetExhausted = "fitten-retry-budget-exhausted";
+
+    /// <summary>
+    /// On a successful outcome a fallback made (never on the wire): why the fallback answered instead of the server,
+    /// <c>circuit_open</c>, <c>retry_budget</c> or <c>deadline</c>.
+    /// </summary>
+    public const string Fallback = "fitten-fallback";
 }

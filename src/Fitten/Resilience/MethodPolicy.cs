@@ -35,6 +35,12 @@ public sealed record MethodPolicy
     /// <summary>Whether retries draw on the client's retry budget.</summary>
     public bool RetryBudget { get; init; } = true;
 
+    /// <summary>The method's circuit breaker; null when it has none.</summary>
+    public CircuitBreakerPolicy? CircuitBreaker { get; init; }
+
+    /// <summary>Whether a fallback answers the method's calls when the breaker is open, the budget spent or the time up.</summary>
+    public bool HasFallback { get; init; }
+
     /// <summary>Whether the client's retry stage has anything to do for this method.</summary>
     internal bool NeedsRetryStage => MaxAttempts > 1 || AttemptTimeout is not null;
 
@@ -44,7 +50,7 @@ public sealed record MethodPolicy
         string retries = MaxAttempts <= 1
             ? "no retries"
             : string.Create(CultureInfo.InvariantCulture, $"up to {MaxAttempts} attempts ({(Idempotent ? "idempotent: also after UNAVAILABLE, an attempt's timeout, RESOURCE_EXHAUSTED with retry-after" : "not idempotent: only calls never processed")}), backoff {Ms(InitialBackoff)}..{Ms(MaxBackoff)} full jitter, {(RetryBudget ? "within the retry budget" : "no retry budget")}");
-        return string.Create(CultureInfo.InvariantCulture, $"{Method}: timeout {Ms(Timeout)}, attempt timeout {Ms(AttemptTimeout)}, {retries}");
+        return string.Create(CultureInfo.InvariantCulture, $"{Method}: timeout {Ms(Timeout)}, attempt timeout {Ms(AttemptTimeout)}, {retries}{(CircuitBreaker is { } breaker ? "; " + breaker : string.Empty)}{(HasFallback ? "; fallback" : string.Empty)}");
 
         static string Ms(TimeSpan? value) => value is { } v ? v.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + " ms" : "none";
     }

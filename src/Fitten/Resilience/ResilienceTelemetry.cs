@@ -17,6 +17,56 @@ internal static class ResilienceTelemetry
     public static readonly Counter<long> BudgetExhaustions = FittenTelemetry.Meter.CreateCounter<long>(
         "fitten.rpc.client.retry_budget.exhausted", "{call}", "Calls not retried because the client's retry budget was spent.");
 
+    public static readonly Counter<long> BreakerTransitions = FittenTelemetry.Meter.CreateCounter<long>(
+        "fitten.rpc.client.circuit_breaker.transitions", "{transition}", "Circuit breaker state changes, by the state entered.");
+
+    public static readonly UpDownCounter<long> BreakersOpen = FittenTelemetry.Meter.CreateUpDownCounter<long>(
+        "fitten.rpc.client.circuit_breaker.open", "{breaker}", "Circuit breakers not closed (open or half-open) right now.");
+
+    public static readonly Counter<long> BreakerRejections = FittenTelemetry.Meter.CreateCounter<long>(
+        "fitten.rpc.client.circuit_breaker.rejected", "{call}", "Attempts failed at once because a circuit breaker was open.");
+
+    public static readonly Counter<long> Fallbacks = FittenTelemetry.Meter.CreateCounter<long>(
+        "fitten.rpc.client.fallbacks", "{call}", "Calls a fallback answered, by reason.");
+
+    public static void FellBack(string service, string method, string reason)
+    {
+        if (Fallbacks.Enabled)
+        {
+            Fallbacks.Add(1, new TagList { { "rpc.service", service }, { "rpc.method", method }, { "fitten.fallback.reason", reason } });
+        }
+    }
+
+    public static void BreakerMoved(string service, string method, CircuitState from, CircuitState to)
+    {
+        var tags = new TagList { { "rpc.service", service }, { "rpc.method", method } };
+        if (BreakersOpen.Enabled && (from == CircuitState.Closed) != (to == CircuitState.Closed))
+        {
+            BreakersOpen.Add(to == CircuitState.Closed ? -1 : 1, tags);
+        }
+
+        if (BreakerTransitions.Enabled)
+        {
+            tags.Add("fitten.circuit_breaker.state", StateName(to));
+            BreakerTransitions.Add(1, tags);
+        }
+    }
+
+    public static void BreakerRejected(string service, string method)
+    {
+        if (BreakerRejections.Enabled)
+        {
+            BreakerRejections.Add(1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("rpc.method", method));
+        }
+    }
+
+    public static string StateName(CircuitState state) => state switch
+    {
+        CircuitState.Open => "open",
+        CircuitState.HalfOpen => "half_open",
+        _ => "closed",
+    };
+
     public static void Retried(string service, string method, string reason, int attempt, TimeSpan delay, StatusCode status)
     {
         if (Retries.Enabled)

@@ -21,7 +21,8 @@ internal static class RetryRules
         reason = string.Empty;
         var code = outcome.Status.Code;
         if (code is StatusCode.OK or StatusCode.Cancelled || cancellationToken.IsCancellationRequested
-            || (deadline != long.MaxValue && Deadline.Remaining(deadline) == TimeSpan.Zero))
+            || (deadline != long.MaxValue && Deadline.Remaining(deadline) == TimeSpan.Zero)
+            || outcome.ResponseHeaders?.GetValue(FittenHeaders.CircuitOpen) is not null)
         {
             return false;
         }

@@ -3,7 +3,6 @@ using System.Net;
 using Fitten.AspNetCore.Hosting;
 using Fitten.AspNetCore.Tests.Infrastructure;
 using Fitten.Client;
-using Fitten.Discovery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,46 +14,29 @@ namespace Fitten.AspNetCore.Tests.Resilience;
 /// bounds retries against a downstream that fails every call, chain stop across two hops, the attempt timeout, and
 /// the server's retry-after hint. Calls are counted where they land, at the servers.
 /// </summary>
-public sealed class RetryTests : IAsyncLifetime
+public sealed class RetryTests : InstancesTest
 {
-    private static readonly CallOptions Call = CallOptions.WithTimeout(TimeSpan.FromSeconds(10));
-    private readonly InProcessRegistry _registry = new();
-    private InstanceServer[] _servers = [];
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _servers = await InstanceServer.StartManyAsync(3);
-        foreach (var server in _servers)
+        await base.InitializeAsync();
+        foreach (var server in Servers)
         {
-            await _registry.RegisterAsync(server.Instance());
+            await Registry.RegisterAsync(server.Instance());
         }
     }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync();
-        }
-    }
-
-    private int ServedCalls => _servers.Sum(s => s.Calls);
 
     private ServiceChannel Create(Action<Fitten.Resilience.ClientPolicyOptions>? policy = null)
     {
         var options = new ServiceChannelOptions { LoadBalancingPolicy = LoadBalancing.LoadBalancingPolicies.RoundRobin };
         policy?.Invoke(options.Channel.Policy);
-        return new ServiceChannel(InstanceServer.Service, _registry, options);
+        return new ServiceChannel(InstanceServer.Service, Registry, options);
     }
 
     [Fact]
     public async Task IdempotentMethod_DownstreamFailsEveryCall_RetriesStayWithinTheBudget()
     {
         const int calls = 300;
-        foreach (var server in _servers)
-        {
-            server.FailWith = StatusCode.Unavailable;
-        }
+        SetAll(s => s.FailWith = StatusCode.Unavailable);
 
         // 20% of calls plus 1 retry a second (10 over the budget's window): at most 60 + 10 retries, where three
         // attempts per call without a budget would make 600.
@@ -82,10 +64,7 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task NonIdempotentMethod_FailsAfterItMayHaveRun_NeverRetried()
     {
-        foreach (var server in _servers)
-        {
-            server.FailWith = StatusCode.Unavailable;
-        }
+        SetAll(s => s.FailWith = StatusCode.Unavailable);
 
         await using var channel = Create(p => p.Retry.MaxAttempts = 5);
         for (int i = 0; i < 20; i++)
@@ -94,30 +73,30 @@ public sealed class RetryTests : IAsyncLifetime
         }
 
         Assert.Equal(20, ServedCalls);
-        Assert.Equal(0, _servers.Sum(s => s.RetriedCalls));
+        Assert.Equal(0, Servers.Sum(s => s.RetriedCalls));
     }
 
     [Fact]
     public async Task NonIdempotentMethod_InstanceRefusesConnections_RetriedElsewhere_NoCallerVisibleError()
     {
-        await _servers[1].KillAsync();
+        await Servers[1].KillAsync();
         await using var channel = Create();
 
         for (int i = 0; i < 30; i++)
         {
             string port = await channel.InvokeAsync(InstanceServer.Whoami, "", Call);
-            Assert.NotEqual(_servers[1].Port.ToString(System.Globalization.CultureInfo.InvariantCulture), port);
+            Assert.NotEqual(Servers[1].Port.ToString(System.Globalization.CultureInfo.InvariantCulture), port);
         }
 
-        Assert.Equal(30, _servers[0].Calls + _servers[2].Calls);
+        Assert.Equal(30, Servers[0].Calls + Servers[2].Calls);
     }
 
     [Fact]
     public async Task RetriesOff_InstanceRefusesConnections_CallFailsNotProcessed()
     {
-        await _servers[0].KillAsync();
-        await _servers[1].KillAsync();
-        await _servers[2].KillAsync();
+        await Servers[0].KillAsync();
+        await Servers[1].KillAsync();
+        await Servers[2].KillAsync();
         await using var channel = Create(p => p.Retry.MaxAttempts = 1);
 
         var ex = await Assert.ThrowsAsync<RpcException>(async () => await channel.InvokeAsync(InstanceServer.Whoami, "", Call));
@@ -129,7 +108,7 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task IdempotentMethod_RetriedAttemptCarriesTheMark_AndGoesToAnotherInstance()
     {
-        _servers[0].FailWith = StatusCode.Unavailable;
+        Servers[0].FailWith = StatusCode.Unavailable;
         await using var channel = Create(p => p.Retry.InitialBackoff = TimeSpan.FromMilliseconds(1));
 
         // Round robin (retries take turns too): over six calls some land first on the failing instance; each of those
@@ -140,16 +119,16 @@ public sealed class RetryTests : IAsyncLifetime
             answers.Add(await channel.InvokeAsync(InstanceServer.Read, "", Call));
         }
 
-        Assert.InRange(_servers[0].Calls, 1, 3);
-        Assert.Equal(0, _servers[0].RetriedCalls);
-        Assert.Equal(_servers[0].Calls, _servers[1].RetriedCalls + _servers[2].RetriedCalls);
-        Assert.DoesNotContain(_servers[0].Port.ToString(System.Globalization.CultureInfo.InvariantCulture), answers);
+        Assert.InRange(Servers[0].Calls, 1, 3);
+        Assert.Equal(0, Servers[0].RetriedCalls);
+        Assert.Equal(Servers[0].Calls, Servers[1].RetriedCalls + Servers[2].RetriedCalls);
+        Assert.DoesNotContain(Servers[0].Port.ToString(System.Globalization.CultureInfo.InvariantCulture), answers);
     }
 
     [Fact]
     public async Task IdempotentMethod_OneInstanceHangs_AttemptTimeoutMovesTheCall()
     {
-        _servers[2].Delay = TimeSpan.FromSeconds(30);
+        Servers[2].Delay = TimeSpan.FromSeconds(30);
         await using var channel = Create(p =>
         {
             p.AttemptTimeout = TimeSpan.FromMilliseconds(200);
@@ -164,7 +143,7 @@ public sealed class RetryTests : IAsyncLifetime
 
         // Round robin sends every third attempt (retries included) to the hanging instance: each costs its call one
         // attempt timeout there, then the call succeeds elsewhere; none waits out the 30 s.
-        int hung = _servers[2].Calls;
+        int hung = Servers[2].Calls;
         Assert.InRange(hung, 1, 3);
         Assert.Equal(6 + hung, ServedCalls);
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(190 * hung), TimeSpan.FromSeconds(5));
@@ -173,10 +152,7 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task NonIdempotentMethod_AttemptTimesOut_NotRetried_DeadlineExceeded()
     {
-        foreach (var server in _servers)
-        {
-            server.Delay = TimeSpan.FromSeconds(30);
-        }
+        SetAll(s => s.Delay = TimeSpan.FromSeconds(30));
 
         await using var channel = Create(p => p.AttemptTimeout = TimeSpan.FromMilliseconds(100));
 
@@ -189,7 +165,7 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task ResourceExhausted_WithRetryAfter_HonouredThenRetried_WithoutHint_NotRetried()
     {
-        _servers[0].FailWith = _servers[1].FailWith = _servers[2].FailWith = StatusCode.ResourceExhausted;
+        SetAll(s => s.FailWith = StatusCode.ResourceExhausted);
         await using var channel = Create(p => p.Retry.MaxAttempts = 2);
 
         // Without a hint: not retried, even for an idempotent method.
@@ -197,10 +173,7 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Equal(1, ServedCalls);
 
         // With one: retried after at least the hinted wait.
-        foreach (var server in _servers)
-        {
-            server.Pushback = "300";
-        }
+        SetAll(s => s.Pushback = "300");
 
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAsync<RpcException>(async () => await channel.InvokeAsync(InstanceServer.Read, "", Call));
@@ -208,10 +181,7 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(290), watch.Elapsed.ToString());
 
         // A negative hint means "do not retry".
-        foreach (var server in _servers)
-        {
-            server.Pushback = "-1";
-        }
+        SetAll(s => s.Pushback = "-1");
 
         await Assert.ThrowsAsync<RpcException>(async () => await channel.InvokeAsync(InstanceServer.Read, "", Call));
         Assert.Equal(4, ServedCalls);
@@ -220,11 +190,8 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task RetryAfterHint_LongerThanTheTimeLeft_NotRetried_FailsAtOnce()
     {
-        _servers[0].FailWith = _servers[1].FailWith = _servers[2].FailWith = StatusCode.ResourceExhausted;
-        foreach (var server in _servers)
-        {
-            server.Pushback = "60000";
-        }
+        SetAll(s => s.FailWith = StatusCode.ResourceExhausted);
+        SetAll(s => s.Pushback = "60000");
 
         await using var channel = Create();
         var watch = Stopwatch.StartNew();
@@ -239,10 +206,7 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task ChainStop_TwoHops_TheMiddleHopDoesNotRetryARetriedRequest()
     {
-        foreach (var server in _servers)
-        {
-            server.FailWith = StatusCode.Unavailable;
-        }
+        SetAll(s => s.FailWith = StatusCode.Unavailable);
 
         // client → front (idempotent relay) → the three instances (idempotent Read, failing). Three attempts at each
         // hop without chain stop would reach the instances 3 × 3 = 9 times; with it, the first front attempt retries

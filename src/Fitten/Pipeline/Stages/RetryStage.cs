@@ -125,7 +125,15 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
                 }
 
                 outcome.ThrowIfException();
-                return outcome.Result;
+                var last = outcome.Result;
+                if (attempts.BudgetRefused && !last.IsOk)
+                {
+                    // Said on the outcome, so a fallback can answer a call the budget left failed.
+                    return CallOutcome<TResponse>.Failure(last.Status.Code, last.Status.Message, last.NotProcessed,
+                        (last.ResponseHeaders ?? new Metadata()).Add(FittenHeaders.RetryBudgetExhausted, "true"));
+                }
+
+                return last;
             }
             finally
             {
@@ -142,6 +150,9 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
             private string _reason = string.Empty;
 
             public TimeSpan? Delay { get; private set; }
+
+            /// <summary>The last outcome could have been retried, but the budget was spent.</summary>
+            public bool BudgetRefused { get; private set; }
 
             /// <summary>Polly's callback: the first attempt was made before Polly began, so its first call hands that one back.</summary>
             public async ValueTask<Outcome<CallOutcome<TResponse>>> NextAsync()
@@ -175,6 +186,7 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
                 if (!_last.NotProcessed && bound._budget is { } budget && !budget.TryRetry())
                 {
                     ResilienceTelemetry.BudgetExhausted(call.Method.ServiceName, call.Method.Name);
+                    BudgetRefused = true;
                     return false;
                 }
 
