@@ -93,7 +93,18 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
 
         var options = call.Options;
         var context = PickContext.ForKey(options.HashKey ?? (_options.HashKeyHeader is null ? null : options.Headers?.GetValue(_options.HashKeyHeader)));
-        var endpoint = PickOther(state, context, call.Avoid as BalancerEndpoint);
+        BalancerEndpoint endpoint;
+        if (call.Avoid is AttemptPeers peers)
+        {
+            // A hedged call: none of the instances its other attempts went to, then this one is taken too.
+            endpoint = PickAvoiding(state, context, peers);
+            peers.Add(endpoint);
+        }
+        else
+        {
+            endpoint = PickOther(state, context, call.Avoid as BalancerEndpoint);
+        }
+
         long callStart = endpoint.BeginCall();
         CallOutcome<TResponse> outcome;
         try
@@ -186,6 +197,27 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         }
 
         return endpoints[(at + 1) % endpoints.Length];
+    }
+
+    /// <summary>A pick none of <paramref name="peers"/> has, when there is one that is not ejected.</summary>
+    private static BalancerEndpoint PickAvoiding(State state, in PickContext context, AttemptPeers peers)
+    {
+        var endpoint = state.Picker!.Pick(context);
+        if (!peers.Contains(endpoint))
+        {
+            return endpoint;
+        }
+
+        long now = Environment.TickCount64;
+        foreach (var other in state.Endpoints)
+        {
+            if (!peers.Contains(other) && !other.IsEjectedAt(now))
+            {
+                return other;
+            }
+        }
+
+        return endpoint;
     }
 
     private sealed class State(ImmutableArray<BalancerEndpoint> endpoints, IEndpointPicker? picker)

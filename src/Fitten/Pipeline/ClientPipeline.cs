@@ -44,8 +44,8 @@ public sealed class ClientPipeline : ICallInvoker
         _shortcut = _stages.Length == BuiltInStages && transport is IResponseTransport shortcut ? shortcut : null;
     }
 
-    /// <summary>Telemetry, deadline, fallback, retry and circuit breaker: the stages every pipeline has.</summary>
-    private const int BuiltInStages = 5;
+    /// <summary>Telemetry, deadline, fallback, retry, hedging and circuit breaker: the stages every pipeline has.</summary>
+    private const int BuiltInStages = 6;
 
     /// <summary>The stages in the order a call passes them (the transport comes after the last), for diagnostics.</summary>
     public IReadOnlyList<ClientInterceptor> Stages => _stages;
@@ -61,6 +61,8 @@ public sealed class ClientPipeline : ICallInvoker
     ///   its time ran out; outside the retry, so it sees the last attempt's outcome;</item>
     /// <item>retry: the one retry loop (calls never processed, and idempotent methods' safe failures), with the
     ///   budget, chain stop and the per-attempt timeout; each attempt runs the stages below it again;</item>
+    /// <item>hedging, for a method that hedges instead of retrying: backup attempts after a delay, each on another
+    ///   instance, the first answer wins and the others are cancelled;</item>
     /// <item>method circuit breaker: per attempt, so a retry meets an open breaker too and is not sent;</item>
     /// <item>(client governance adds here: hedge beside retry, fault injection, route; the balancer pick and the
     ///   instance breaker live in <see cref="ServiceChannel"/>, the transport, which avoids the instance a retried
@@ -83,6 +85,7 @@ public sealed class ClientPipeline : ICallInvoker
 
         stages.Add(new FallbackStage(policy));
         stages.Add(new RetryStage(policy, budget));
+        stages.Add(new HedgingStage(policy, budget));
         stages.Add(new CircuitBreakerStage(policy, logger));
         return [.. stages];
     }
@@ -218,7 +221,7 @@ public sealed class ClientPipeline : ICallInvoker
             }
 
             // The shortcut is bound here, once: called through the interface, its generic method is looked up per call.
-            var shortcut = _shortcut is null || policy.NeedsRetryStage || policy.CircuitBreaker is not null || policy.HasFallback ? null : _shortcut;
+            var shortcut = _shortcut is null || policy.NeedsRetryStage || policy.Hedging is not null || policy.CircuitBreaker is not null || policy.HasFallback ? null : _shortcut;
             var chain = new MethodChain<TRequest, TResponse>(handler, shortcut is null ? null : shortcut.SendForResponseAsync, DeadlineStage.Ticks(policy.Timeout), policy);
             chains[method.Id] = chain;
             Volatile.Write(ref _chains, chains);

@@ -34,6 +34,9 @@ public class CallPolicyOptions
     /// <summary>How failed calls are retried.</summary>
     public RetryOptions Retry { get; } = new();
 
+    /// <summary>Backup requests (off unless <see cref="HedgingOptions.Enabled"/>; only for idempotent methods).</summary>
+    public HedgingOptions Hedging { get; } = new();
+
     /// <summary>The method's circuit breaker (off unless <see cref="CircuitBreakerOptions.Enabled"/>).</summary>
     public CircuitBreakerOptions CircuitBreaker { get; } = new();
 
@@ -61,6 +64,7 @@ public class CallPolicyOptions
         }
 
         CircuitBreaker.Validate(path);
+        Hedging.Validate(path);
         if (Retry.MaxBackoff is { } max && (max > TimeSpan.FromMinutes(5) || max < (Retry.InitialBackoff ?? TimeSpan.FromMilliseconds(1))))
         {
             throw new ArgumentOutOfRangeException(path + "Retry:MaxBackoff", max, "MaxBackoff must be at least InitialBackoff and at most 5 min.");

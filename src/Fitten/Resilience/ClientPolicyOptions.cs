@@ -120,19 +120,28 @@ public sealed class ClientPolicyOptions : CallPolicyOptions
     {
         Methods.TryGetValue(name, out var own);
         var retry = own?.Retry;
+        bool idempotent = own?.Idempotent ?? (declaredIdempotent || (Idempotent ?? false));
         var initial = retry?.InitialBackoff ?? Retry.InitialBackoff ?? MethodPolicy.DefaultInitialBackoff;
         return new MethodPolicy
         {
             Method = fullName,
             Timeout = Finite(own?.Timeout ?? declaredTimeout ?? Timeout),
             AttemptTimeout = Finite(own?.AttemptTimeout ?? AttemptTimeout),
-            Idempotent = own?.Idempotent ?? (declaredIdempotent || (Idempotent ?? false)),
+            Idempotent = idempotent,
             MaxAttempts = retry?.MaxAttempts ?? Retry.MaxAttempts ?? RetryOptions.DefaultMaxAttempts,
             InitialBackoff = initial,
             MaxBackoff = TimeSpan.FromTicks(Math.Max(initial.Ticks, (retry?.MaxBackoff ?? Retry.MaxBackoff ?? MethodPolicy.DefaultMaxBackoff).Ticks)),
             RetryBudget = RetryBudget.Enabled,
             CircuitBreaker = ResolveBreaker(own?.CircuitBreaker, CircuitBreaker),
             HasFallback = HasFallback(name),
+            Hedging = idempotent && (own?.Hedging.Enabled ?? Hedging.Enabled ?? false)
+                ? new HedgingPolicy
+                {
+                    MaxAttempts = own?.Hedging.MaxAttempts ?? Hedging.MaxAttempts ?? 2,
+                    Delay = own?.Hedging.Delay ?? Hedging.Delay ?? TimeSpan.FromMilliseconds(100),
+                    DelayQuantile = own?.Hedging.DelayQuantile ?? Hedging.DelayQuantile,
+                }
+                : null,
         };
 
         static TimeSpan? Finite(TimeSpan? timeout) => timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : timeout;

@@ -41,13 +41,17 @@ public sealed record MethodPolicy
     /// <summary>Whether a fallback answers the method's calls when the breaker is open, the budget spent or the time up.</summary>
     public bool HasFallback { get; init; }
 
-    /// <summary>Whether the client's retry stage has anything to do for this method.</summary>
-    internal bool NeedsRetryStage => MaxAttempts > 1 || AttemptTimeout is not null;
+    /// <summary>The method's backup requests (it then does not retry); null when it does not hedge (never for a method that is not idempotent).</summary>
+    public HedgingPolicy? Hedging { get; init; }
+
+    /// <summary>Whether the client's retry stage has anything to do for this method (a hedging method has the hedging stage instead).</summary>
+    internal bool NeedsRetryStage => Hedging is null && (MaxAttempts > 1 || AttemptTimeout is not null);
 
     /// <inheritdoc/>
     public override string ToString()
     {
-        string retries = MaxAttempts <= 1
+        string retries = Hedging is { } hedging ? hedging.ToString()
+            : MaxAttempts <= 1
             ? "no retries"
             : string.Create(CultureInfo.InvariantCulture, $"up to {MaxAttempts} attempts ({(Idempotent ? "idempotent: also after UNAVAILABLE, an attempt's timeout, RESOURCE_EXHAUSTED with retry-after" : "not idempotent: only calls never processed")}), backoff {Ms(InitialBackoff)}..{Ms(MaxBackoff)} full jitter, {(RetryBudget ? "within the retry budget" : "no retry budget")}");
         return string.Create(CultureInfo.InvariantCulture, $"{Method}: timeout {Ms(Timeout)}, attempt timeout {Ms(AttemptTimeout)}, {retries}{(CircuitBreaker is { } breaker ? "; " + breaker : string.Empty)}{(HasFallback ? "; fallback" : string.Empty)}");

@@ -26,6 +26,33 @@ internal static class ResilienceTelemetry
     public static readonly Counter<long> BreakerRejections = FittenTelemetry.Meter.CreateCounter<long>(
         "fitten.rpc.client.circuit_breaker.rejected", "{call}", "Attempts failed at once because a circuit breaker was open.");
 
+    public static readonly Counter<long> Hedges = FittenTelemetry.Meter.CreateCounter<long>(
+        "fitten.rpc.client.hedges", "{attempt}", "Backup attempts sent by hedging.");
+
+    public static readonly Counter<long> HedgesWon = FittenTelemetry.Meter.CreateCounter<long>(
+        "fitten.rpc.client.hedges.won", "{call}", "Hedged calls whose answer came from a backup attempt.");
+
+    public static void Hedged(string service, string method, int attempt)
+    {
+        if (Hedges.Enabled)
+        {
+            Hedges.Add(1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("rpc.method", method));
+        }
+
+        if (Activity.Current is { Kind: ActivityKind.Client, IsAllDataRequested: true } span && ReferenceEquals(span.Source, FittenTelemetry.Source))
+        {
+            span.AddEvent(new ActivityEvent("fitten.hedge", tags: new ActivityTagsCollection { { "fitten.hedge.attempt", attempt } }));
+        }
+    }
+
+    public static void HedgeWon(string service, string method)
+    {
+        if (HedgesWon.Enabled)
+        {
+            HedgesWon.Add(1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("rpc.method", method));
+        }
+    }
+
     public static readonly Counter<long> Fallbacks = FittenTelemetry.Meter.CreateCounter<long>(
         "fitten.rpc.client.fallbacks", "{call}", "Calls a fallback answered, by reason.");
 

@@ -25,6 +25,7 @@ public sealed class InstanceServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _calls;
     private int _retried;
+    private int _cancelled;
     private bool _stopped;
 
     private InstanceServer(WebApplication app) => _app = app;
@@ -39,6 +40,9 @@ public sealed class InstanceServer : IAsyncDisposable
 
     /// <summary>Calls that came marked as a retry (the <c>fitten-attempt</c> header).</summary>
     public int RetriedCalls => Volatile.Read(ref _retried);
+
+    /// <summary>Calls whose wait (<see cref="Delay"/>) the client cancelled: a deadline, a caller, a lost hedge.</summary>
+    public int CancelledCalls => Volatile.Read(ref _cancelled);
 
     /// <summary>While set, calls here fail with this status (thrown as <see cref="RpcException"/> by the handler).</summary>
     public StatusCode? FailWith { get; set; }
@@ -81,7 +85,15 @@ public sealed class InstanceServer : IAsyncDisposable
 
             if (server.Delay > TimeSpan.Zero)
             {
-                await Task.Delay(server.Delay, context.CancellationToken);
+                try
+                {
+                    await Task.Delay(server.Delay, context.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref server._cancelled);
+                    throw;
+                }
             }
 
             return server.Port.ToString(CultureInfo.InvariantCulture);

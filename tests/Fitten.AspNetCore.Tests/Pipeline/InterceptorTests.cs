@@ -131,8 +131,8 @@ public sealed class InterceptorTests
 
         await app.Services.GetRequiredService<IHop>().InspectAsync();
 
-        // The user slot: after telemetry and deadline, before fallback, retry and breaker.
-        Assert.Equal([shared, own], channel.Pipeline.Stages.Skip(2).SkipLast(3).ToArray());
+        // The user slot: after telemetry and deadline, before fallback, retry, hedging and breaker.
+        Assert.Equal([shared, own], channel.Pipeline.Stages.Skip(2).SkipLast(4).ToArray());
         Assert.Single(shared.Seen);
         Assert.Single(own.Seen);
     }

@@ -80,4 +80,18 @@ public sealed class ClientPolicyOptionsTests
 
         Assert.Equal("test.policy/Declared: timeout 3000 ms, attempt timeout none, no retries", text);
     }
+
+    [Fact]
+    public void Hedging_OnlyForIdempotentMethods_AndReplacesTheRetryStage()
+    {
+        var options = new ClientPolicyOptions { Hedging = { Enabled = true, DelayQuantile = 0.99 } };
+
+        var declared = options.Resolve(Declared);
+        Assert.Equal((2, 0.99), (declared.Hedging!.MaxAttempts, declared.Hedging.DelayQuantile));
+        Assert.False(declared.NeedsRetryStage);
+        Assert.StartsWith("test.policy/Declared: timeout 3000 ms, attempt timeout none, hedging: up to 2 attempts, the next after the p99 latency", declared.ToString(), StringComparison.Ordinal);
+
+        Assert.Null(options.Resolve(Plain).Hedging); // not idempotent: retried (when never processed), never hedged
+        Assert.True(options.Resolve(Plain).NeedsRetryStage);
+    }
 }

@@ -28,7 +28,7 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
 
     private sealed class Bound<TRequest, TResponse>
     {
-        private static readonly ResiliencePropertyKey<Attempts> AttemptsKey = new("fitten.attempts");
+        private static readonly ResiliencePropertyKey<RetriedCall> AttemptsKey = new("fitten.attempts");
 
         private readonly MethodPolicy _policy;
         private readonly RetryBudget? _budget;
@@ -41,7 +41,7 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
             _policy = policy;
             _budget = budget;
             _next = next;
-            _attemptTicks = policy.AttemptTimeout is { } attempt ? (long)(attempt.TotalSeconds * Stopwatch.Frequency) : -1;
+            _attemptTicks = Attempts.Ticks(policy.AttemptTimeout);
             if (policy.MaxAttempts > 1)
             {
                 _retries = new ResiliencePipelineBuilder<CallOutcome<TResponse>>()
@@ -82,21 +82,8 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
             => RetryRules.MayRetry(outcome, _policy, call.Deadline, call.Options.CancellationToken, out reason)
                && (outcome.NotProcessed || !IsChainStopped(call.Inbound));
 
-        /// <summary>The call for attempt <paramref name="attempt"/>: its deadline cut to the attempt timeout, the retry mark set.</summary>
         private OutgoingCall<TRequest, TResponse> ForAttempt(in OutgoingCall<TRequest, TResponse> call, int attempt, object? avoid)
-        {
-            long deadline = call.Deadline;
-            if (_attemptTicks >= 0)
-            {
-                long attemptDeadline = Stopwatch.GetTimestamp() + _attemptTicks;
-                if (attemptDeadline < deadline)
-                {
-                    deadline = attemptDeadline;
-                }
-            }
-
-            return attempt == 0 && deadline == call.Deadline ? call : call with { Deadline = deadline, Attempt = attempt, Avoid = avoid };
-        }
+            => Attempts.For(call, _attemptTicks, attempt, avoid);
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<CallOutcome<TResponse>> AfterFirstAsync(ValueTask<CallOutcome<TResponse>> first, OutgoingCall<TRequest, TResponse> call)
@@ -112,7 +99,7 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
         {
             var token = call.Options.CancellationToken.CanBeCanceled ? call.Options.CancellationToken : call.Inbound?.CancellationToken ?? default;
             var context = ResilienceContextPool.Shared.Get(token);
-            var attempts = new Attempts(this, call, first);
+            var attempts = new RetriedCall(this, call, first);
             context.Properties.Set(AttemptsKey, attempts);
             try
             {
@@ -142,7 +129,7 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
         }
 
         /// <summary>One retried call's attempts: the state Polly's callbacks share (only calls that retry make one).</summary>
-        private sealed class Attempts(Bound<TRequest, TResponse> bound, OutgoingCall<TRequest, TResponse> call, CallOutcome<TResponse> first)
+        private sealed class RetriedCall(Bound<TRequest, TResponse> bound, OutgoingCall<TRequest, TResponse> call, CallOutcome<TResponse> first)
         {
             private CallOutcome<TResponse> _last = first;
             private bool _firstHandedBack;
