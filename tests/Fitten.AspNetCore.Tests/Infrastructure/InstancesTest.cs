@@ -26,7 +26,20 @@ public abstract class InstancesTest : IAsyncLifetime
         }
     }
 
-    public virtual async Task InitializeAsync() => Servers = await InstanceServer.StartManyAsync(3);
+    /// <summary>Whether every instance is registered before each test (else the test registers those it wants).</summary>
+    protected virtual bool RegisterAll => false;
+
+    public async Task InitializeAsync()
+    {
+        Servers = await InstanceServer.StartManyAsync(3);
+        if (RegisterAll)
+        {
+            foreach (var server in Servers)
+            {
+                await Registry.RegisterAsync(server.Instance());
+            }
+        }
+    }
 
     public async Task DisposeAsync()
     {

@@ -13,14 +13,7 @@ namespace Fitten.AspNetCore.Tests.Resilience;
 /// </summary>
 public sealed class HedgingTests : InstancesTest
 {
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        foreach (var server in Servers)
-        {
-            await Registry.RegisterAsync(server.Instance());
-        }
-    }
+    protected override bool RegisterAll => true;
 
     private ServiceChannel Create(bool hedging)
     {

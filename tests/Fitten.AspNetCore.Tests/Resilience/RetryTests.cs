@@ -16,14 +16,7 @@ namespace Fitten.AspNetCore.Tests.Resilience;
 /// </summary>
 public sealed class RetryTests : InstancesTest
 {
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        foreach (var server in Servers)
-        {
-            await Registry.RegisterAsync(server.Instance());
-        }
-    }
+    protected override bool RegisterAll => true;
 
     private ServiceChannel Create(Action<Fitten.Resilience.ClientPolicyOptions>? policy = null)
     {

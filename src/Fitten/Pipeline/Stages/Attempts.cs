@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Polly;
 
 namespace Fitten.Pipeline.Stages;
 
@@ -25,5 +26,35 @@ internal static class Attempts
         }
 
         return attempt == 0 && deadline == call.Deadline && avoid is null ? call : call with { Deadline = deadline, Attempt = attempt, Avoid = avoid };
+    }
+
+    /// <summary>
+    /// Runs a call's attempts on a Polly <paramref name="pipeline"/>: a pooled context on the caller's token (else the
+    /// call being served's), <paramref name="state"/> under <paramref name="key"/> for the strategy's callbacks, and the
+    /// result as an outcome; a call cancelled while Polly waited ends as a cancelled attempt would.
+    /// </summary>
+    public static async ValueTask<CallOutcome<TResponse>> RunAsync<TRequest, TResponse, TState>(
+        ResiliencePipeline<CallOutcome<TResponse>> pipeline, OutgoingCall<TRequest, TResponse> call, ResiliencePropertyKey<TState> key, TState state,
+        Func<ResilienceContext, TState, ValueTask<Outcome<CallOutcome<TResponse>>>> attempt)
+    {
+        var token = call.Options.CancellationToken.CanBeCanceled ? call.Options.CancellationToken : call.Inbound?.CancellationToken ?? default;
+        var context = ResilienceContextPool.Shared.Get(token);
+        context.Properties.Set(key, state);
+        try
+        {
+            var outcome = await pipeline.ExecuteOutcomeAsync(attempt, context, state).ConfigureAwait(false);
+            if (outcome.Exception is OperationCanceledException)
+            {
+                var code = Client.ClientCall.CancelledStatus(call.Inbound);
+                return CallOutcome<TResponse>.Failure(code, Client.ClientCall.Describe(code), notProcessed: true);
+            }
+
+            outcome.ThrowIfException();
+            return outcome.Result;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 }

@@ -68,37 +68,19 @@ internal sealed class HedgingStage(ClientPolicyOptions policies, RetryBudget bud
         private async ValueTask<CallOutcome<TResponse>> HedgeAsync(OutgoingCall<TRequest, TResponse> call)
         {
             _budget?.OnCall();
-            var token = call.Options.CancellationToken.CanBeCanceled ? call.Options.CancellationToken : call.Inbound?.CancellationToken ?? default;
-            var context = ResilienceContextPool.Shared.Get(token);
             var hedged = new HedgedCall(this, call);
-            context.Properties.Set(CallKey, hedged);
             long start = Stopwatch.GetTimestamp();
-            try
+            var result = await Attempts.RunAsync(_hedging, call, CallKey, hedged, static (attemptContext, state) => state.AttemptAsync(attemptContext)).ConfigureAwait(false);
+            if (result.IsOk)
             {
-                var outcome = await _hedging.ExecuteOutcomeAsync(static (attemptContext, state) => state.AttemptAsync(attemptContext), context, hedged).ConfigureAwait(false);
-                if (outcome.Exception is OperationCanceledException)
+                _latencies?.Record(Stopwatch.GetTimestamp() - start);
+                if (hedged.WinnerAttempt > 0)
                 {
-                    var code = Client.ClientCall.CancelledStatus(call.Inbound);
-                    return CallOutcome<TResponse>.Failure(code, Client.ClientCall.Describe(code), notProcessed: true);
+                    ResilienceTelemetry.HedgeWon(call.Method.ServiceName, call.Method.Name);
                 }
-
-                outcome.ThrowIfException();
-                var result = outcome.Result;
-                if (result.IsOk)
-                {
-                    _latencies?.Record(Stopwatch.GetTimestamp() - start);
-                    if (hedged.WinnerAttempt > 0)
-                    {
-                        ResilienceTelemetry.HedgeWon(call.Method.ServiceName, call.Method.Name);
-                    }
-                }
-
-                return result;
             }
-            finally
-            {
-                ResilienceContextPool.Shared.Return(context);
-            }
+
+            return result;
         }
 
         /// <summary>One hedged call: the state its concurrent attempts share.</summary>

@@ -97,35 +97,16 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
         /// <summary>The retries, on Polly's retry strategy, after a first attempt that may be retried.</summary>
         private async ValueTask<CallOutcome<TResponse>> RetryAsync(OutgoingCall<TRequest, TResponse> call, CallOutcome<TResponse> first)
         {
-            var token = call.Options.CancellationToken.CanBeCanceled ? call.Options.CancellationToken : call.Inbound?.CancellationToken ?? default;
-            var context = ResilienceContextPool.Shared.Get(token);
             var attempts = new RetriedCall(this, call, first);
-            context.Properties.Set(AttemptsKey, attempts);
-            try
+            var last = await Attempts.RunAsync(_retries!, call, AttemptsKey, attempts, static (_, state) => state.NextAsync()).ConfigureAwait(false);
+            if (attempts.BudgetRefused && !last.IsOk)
             {
-                var outcome = await _retries!.ExecuteOutcomeAsync(static (_, state) => state.NextAsync(), context, attempts).ConfigureAwait(false);
-                if (outcome.Exception is OperationCanceledException)
-                {
-                    // Cancelled while waiting to retry: the call ends the way a cancelled attempt would have.
-                    var code = Client.ClientCall.CancelledStatus(call.Inbound);
-                    return CallOutcome<TResponse>.Failure(code, Client.ClientCall.Describe(code), notProcessed: true);
-                }
-
-                outcome.ThrowIfException();
-                var last = outcome.Result;
-                if (attempts.BudgetRefused && !last.IsOk)
-                {
-                    // Said on the outcome, so a fallback can answer a call the budget left failed.
-                    return CallOutcome<TResponse>.Failure(last.Status.Code, last.Status.Message, last.NotProcessed,
-                        (last.ResponseHeaders ?? new Metadata()).Add(FittenHeaders.RetryBudgetExhausted, "true"));
-                }
-
-                return last;
+                // Said on the outcome, so a fallback can answer a call the budget left failed.
+                return CallOutcome<TResponse>.Failure(last.Status.Code, last.Status.Message, last.NotProcessed,
+                    (last.ResponseHeaders ?? new Metadata()).Add(FittenHeaders.RetryBudgetExhausted, "true"));
             }
-            finally
-            {
-                ResilienceContextPool.Shared.Return(context);
-            }
+
+            return last;
         }
 
         /// <summary>One retried call's attempts: the state Polly's callbacks share (only calls that retry make one).</summary>
