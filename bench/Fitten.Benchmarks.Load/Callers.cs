@@ -39,6 +39,21 @@ internal static class Callers
             channelOptions.ConnectionsPerEndpoint = connections;
         }
 
+        var policy = channelOptions.Policy;
+        switch (options.Policy)
+        {
+            case "bare":
+                policy.Retry.MaxAttempts = 1;
+                break;
+            case "full":
+                policy.Timeout = TimeSpan.FromSeconds(10);
+                policy.AttemptTimeout = TimeSpan.FromSeconds(5);
+                policy.Retry.MaxAttempts = 3;
+                policy.CircuitBreaker.Enabled = true;
+                policy.CircuitBreaker.SlowCallThreshold = TimeSpan.FromSeconds(1);
+                break;
+        }
+
         return new FittenChannel(new IPEndPoint(IPAddress.Loopback, options.Port), channelOptions);
     }
 

@@ -22,6 +22,13 @@ internal sealed record LoadOptions
     /// <summary>Fitten's ConnectionsPerEndpoint; null keeps the channel's default (the setting under test).</summary>
     public int? Connections { get; init; }
 
+    /// <summary>
+    /// Fitten's client policy: "default" (the defaults: three attempts within the retry budget), "bare" (one attempt,
+    /// no timeout: the pipeline with no governance stage) or "full" (a timeout, an attempt timeout, retries with the
+    /// budget and the method circuit breaker: P6's stack).
+    /// </summary>
+    public string Policy { get; init; } = "default";
+
     /// <summary>gRPC: let SocketsHttpHandler open more HTTP/2 connections once one hits the stream limit.</summary>
     public bool GrpcMultipleConnections { get; init; } = true;
 
@@ -43,6 +50,7 @@ internal sealed record LoadOptions
                 "--payload" => options with { Payload = Int(name, value, 0, 1024 * 1024) },
                 "--connections" => options with { Connections = Int(name, value, 1, 64) },
                 "--grpc-multiple-connections" => options with { GrpcMultipleConnections = bool.Parse(value) },
+                "--policy" when value is "default" or "bare" or "full" => options with { Policy = value },
                 _ => throw new ArgumentException($"Unknown option or value: {name} {value}. Targets: fitten, contract, grpc, relay, relay-detached.", nameof(args)),
             };
         }

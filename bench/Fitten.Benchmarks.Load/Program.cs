@@ -2,6 +2,7 @@
 // back, latency per caller in an HdrHistogram, then calls/s, p50/p99/p999 and bytes allocated per call on both
 // sides. Run: dotnet Fitten.Benchmarks.Load.dll --target fitten|contract|grpc --port P --stats-port S --concurrency C
 //             --duration SECONDS --warmup SECONDS --payload BYTES [--connections N] [--grpc-multiple-connections B]
+//             [--policy default|bare|full]
 using System.Diagnostics;
 using System.Globalization;
 using Fitten.Benchmarks.Load;
@@ -82,7 +83,7 @@ Console.WriteLine(FormattableString.Invariant(
     $"  GCs gen0/1/2: client {clientGcAfter[0] - clientGcBefore[0]}/{clientGcAfter[1] - clientGcBefore[1]}/{clientGcAfter[2] - clientGcBefore[2]}, server {serverAfter.Gen0 - serverBefore.Gen0}/{serverAfter.Gen1 - serverBefore.Gen1}/{serverAfter.Gen2 - serverBefore.Gen2}"));
 // One line for bench/run-rpc.sh to parse: key=value, invariant culture, no units.
 Console.WriteLine(FormattableString.Invariant(
-    $"RESULT target={options.Target} concurrency={options.Concurrency} calls_per_s={latencies.TotalCount / seconds:F0} p50_us={Us(50):F1} p99_us={Us(99):F1} p999_us={Us(99.9):F1} client_bytes={clientPerCall:F0} server_bytes={serverPerCall:F0} message_bytes={messageBytes}"));
+    $"RESULT target={options.Target} policy={options.Policy} concurrency={options.Concurrency} calls_per_s={latencies.TotalCount / seconds:F0} p50_us={Us(50):F1} p99_us={Us(99):F1} p999_us={Us(99.9):F1} client_bytes={clientPerCall:F0} server_bytes={serverPerCall:F0} message_bytes={messageBytes}"));
 return 0;
 
 static void ThrowIfCallersFailed(Task[] callers)

@@ -49,7 +49,7 @@ public sealed partial class ServiceChannel
                 }
                 else
                 {
-                    endpoints.Add(new BalancerEndpoint(instance) { Channel = new FittenChannel(instance.ToEndPoint(), _options.Channel) });
+                    endpoints.Add(new BalancerEndpoint(instance) { Channel = new FittenChannel(instance.ToEndPoint(), _options.Channel), Breaker = CreateInstanceBreaker(instance) });
                     added++;
                 }
             }

@@ -26,5 +26,11 @@ public sealed partial class ServiceChannel
 
         [LoggerMessage(145, LogLevel.Information, "Watching {Service} again after {Failures} failed attempts; {Count} instances.", EventName = "RegistryReachable")]
         public static partial void RegistryReachable(ILogger logger, string service, int failures, int count);
+
+        [LoggerMessage(146, LogLevel.Warning, "Circuit breaker of instance {Address} of {Service} opened: {Reason}; calls go to other instances.", EventName = "InstanceCircuitOpened")]
+        public static partial void InstanceCircuitOpened(ILogger logger, string address, string service, string reason);
+
+        [LoggerMessage(147, LogLevel.Information, "Circuit breaker of instance {Address} of {Service} is {State}: {Reason}.", EventName = "InstanceCircuitMoved")]
+        public static partial void InstanceCircuitMoved(ILogger logger, string address, string service, string state, string reason);
     }
 }

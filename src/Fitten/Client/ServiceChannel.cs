@@ -23,6 +23,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
     private readonly OutlierDetector _outliers;
     private readonly ILogger _logger;
     private readonly ILoggerFactory? _loggerFactory;
+    private readonly Resilience.CircuitBreakerPolicy? _instanceBreaker;
     private volatile State? _state;
     private ClientPipeline? _pipeline;
 
@@ -39,6 +40,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         _options = options ?? new ServiceChannelOptions();
         _options.Validate();
         _policy = _options.ResolvePolicy();
+        _instanceBreaker = Resilience.ClientPolicyOptions.ResolveBreaker(null, _options.InstanceCircuitBreaker);
         _outliers = new OutlierDetector(_options.OutlierDetection);
         _loggerFactory = loggerFactory;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
@@ -105,6 +107,19 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
             endpoint = PickOther(state, context, call.Avoid as BalancerEndpoint);
         }
 
+        bool probe = false;
+        if (endpoint.Breaker is { } breaker && !breaker.TryEnter(out probe))
+        {
+            // The instance's breaker is open: another instance takes the call, if any will.
+            if (PickAdmitted(state, endpoint, out probe) is not { } other)
+            {
+                return CallOutcome<TResponse>.Failure(StatusCode.Unavailable, $"The circuit breakers of every instance of '{Service}' are open; the call was not sent.", notProcessed: true,
+                    new Metadata().Add(Resilience.FittenHeaders.CircuitOpen, "true"));
+            }
+
+            endpoint = other;
+        }
+
         long callStart = endpoint.BeginCall();
         CallOutcome<TResponse> outcome;
         try
@@ -116,8 +131,15 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
             // Transports report failures as outcomes; an exception is a bug or a disposed channel, not the
             // instance's health. The books must balance either way.
             endpoint.EndCall(callStart, success: true);
+            if (probe)
+            {
+                endpoint.Breaker!.OnProbeAbandoned();
+            }
+
             throw;
         }
+
+        endpoint.Breaker?.OnOutcome(outcome.Status.Code, outcome.NotProcessed, Stopwatch.GetTimestamp() - callStart, probe);
 
         if (outcome.IsOk)
         {
@@ -197,6 +219,46 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         }
 
         return endpoints[(at + 1) % endpoints.Length];
+    }
+
+    /// <summary>An instance other than <paramref name="refused"/> whose breaker lets a call through (walking from it), or null.</summary>
+    private static BalancerEndpoint? PickAdmitted(State state, BalancerEndpoint refused, out bool probe)
+    {
+        probe = false;
+        var endpoints = state.Endpoints;
+        int at = endpoints.IndexOf(refused);
+        for (int i = 1; i < endpoints.Length; i++)
+        {
+            var next = endpoints[(at + i) % endpoints.Length];
+            if (next.Breaker is not { } breaker || breaker.TryEnter(out probe))
+            {
+                return next;
+            }
+        }
+
+        return null;
+    }
+
+    private Resilience.CircuitBreaker? CreateInstanceBreaker(ServiceInstance instance)
+    {
+        if (_instanceBreaker is null)
+        {
+            return null;
+        }
+
+        string address = instance.Address;
+        return new Resilience.CircuitBreaker(_instanceBreaker, (from, to, reason) =>
+        {
+            Resilience.ResilienceTelemetry.InstanceBreakerMoved(Service, from, to);
+            if (to == Resilience.CircuitState.Open)
+            {
+                Log.InstanceCircuitOpened(_logger, address, Service, reason);
+            }
+            else
+            {
+                Log.InstanceCircuitMoved(_logger, address, Service, Resilience.ResilienceTelemetry.StateName(to), reason);
+            }
+        });
     }
 
     /// <summary>A pick none of <paramref name="peers"/> has, when there is one that is not ejected.</summary>

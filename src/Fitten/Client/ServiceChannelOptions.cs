@@ -37,6 +37,14 @@ public sealed class ServiceChannelOptions
     /// </summary>
     public FittenChannelOptions Channel { get; } = new();
 
+    /// <summary>
+    /// A circuit breaker per instance, after the balancer's pick (off unless <c>Enabled</c>): the same rules as a
+    /// method's breaker (failure ratio, slow-call ratio, probes, growing breaks; docs/governance.md), judged per
+    /// instance; while an instance's breaker is open the balancer picks another instance instead, so the call does
+    /// not fail. Bound from <c>Fitten:Clients:{service}:InstanceCircuitBreaker</c>.
+    /// </summary>
+    public Resilience.CircuitBreakerOptions InstanceCircuitBreaker { get; } = new();
+
     /// <summary>Passive health checking of instances.</summary>
     public OutlierDetectionOptions OutlierDetection { get; } = new();
 
@@ -56,6 +64,7 @@ public sealed class ServiceChannelOptions
 
         // The call policy (Channel.Policy) is bound from, and named by, the root of the client's section.
         Channel.Policy.Validate();
+        InstanceCircuitBreaker.Validate(string.Empty, nameof(InstanceCircuitBreaker));
         Nested(nameof(Channel), Channel.Validate);
         Nested(nameof(OutlierDetection), OutlierDetection.Validate);
     }

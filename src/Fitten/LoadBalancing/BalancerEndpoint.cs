@@ -44,6 +44,12 @@ public sealed class BalancerEndpoint
         internal set => Volatile.Write(ref _instance, value);
     }
 
+    /// <summary>The instance's circuit breaker, when the channel has instance breakers (<c>InstanceCircuitBreaker</c>).</summary>
+    internal Resilience.CircuitBreaker? Breaker { get; init; }
+
+    /// <summary>The state of the instance's circuit breaker; null when the channel has no instance breakers.</summary>
+    public Resilience.CircuitState? CircuitState => Breaker?.State;
+
     /// <summary>Calls sent to this endpoint that have not completed.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 

@@ -51,9 +51,9 @@ public sealed class CircuitBreakerOptions
     /// </summary>
     public IList<StatusCode> FailureStatusCodes { get; } = [];
 
-    internal void Validate(string path)
+    internal void Validate(string path, string name = "CircuitBreaker")
     {
-        path += "CircuitBreaker:";
+        path += name + ":";
         Check(FailureRatio, 0.01, 1, nameof(FailureRatio));
         Check(SlowCallRatio, 0.01, 1, nameof(SlowCallRatio));
         Check(SlowCallP95Multiple, 1, 100, nameof(SlowCallP95Multiple));

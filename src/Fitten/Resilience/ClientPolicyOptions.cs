@@ -92,7 +92,7 @@ public sealed class ClientPolicyOptions : CallPolicyOptions
         return [.. contract.Methods.Select(m => Resolve(contract.ServiceName + "/" + m.Name, m.Name, m.Timeout, m.IsIdempotent))];
     }
 
-    private static CircuitBreakerPolicy? ResolveBreaker(CircuitBreakerOptions? own, CircuitBreakerOptions service)
+    internal static CircuitBreakerPolicy? ResolveBreaker(CircuitBreakerOptions? own, CircuitBreakerOptions service)
     {
         if (!(own?.Enabled ?? service.Enabled ?? false))
         {

@@ -79,6 +79,19 @@ internal static class ResilienceTelemetry
         }
     }
 
+    public static void InstanceBreakerMoved(string service, CircuitState from, CircuitState to)
+    {
+        if (BreakerTransitions.Enabled)
+        {
+            BreakerTransitions.Add(1, new TagList { { "rpc.service", service }, { "fitten.circuit_breaker.scope", "instance" }, { "fitten.circuit_breaker.state", StateName(to) } });
+        }
+
+        if (BreakersOpen.Enabled && (from == CircuitState.Closed) != (to == CircuitState.Closed))
+        {
+            BreakersOpen.Add(to == CircuitState.Closed ? -1 : 1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("fitten.circuit_breaker.scope", "instance"));
+        }
+    }
+
     public static void BreakerRejected(string service, string method)
     {
         if (BreakerRejections.Enabled)
