@@ -30,12 +30,14 @@ internal sealed class FallbackStage(ClientPolicyOptions policies) : ClientInterc
         public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call)
         {
             var pending = next(call);
-            if (pending.IsCompletedSuccessfully && Reason(pending.Result) is null)
+            if (!pending.IsCompletedSuccessfully)
             {
-                return pending;
+                return AnswerAsync(pending, call);
             }
 
-            return AnswerAsync(pending, call);
+            // Read once: over a pooled source the ValueTask is spent now, so it is never handed on, its value is.
+            var outcome = pending.Result;
+            return Reason(outcome) is null ? new(outcome) : AnswerAsync(new(outcome), call);
         }
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -70,8 +70,9 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
                 return AfterFirstAsync(first, call);
             }
 
+            // Read once: over a pooled source the ValueTask is spent now, so it is never handed on, its value is.
             var outcome = first.Result;
-            return MayRetry(outcome, call, out _) ? RetryAsync(call, outcome) : first;
+            return MayRetry(outcome, call, out _) ? RetryAsync(call, outcome) : new(outcome);
         }
 
         /// <summary>
