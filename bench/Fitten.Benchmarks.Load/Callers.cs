@@ -47,7 +47,6 @@ internal static class Callers
                 break;
             case "full":
                 policy.Timeout = TimeSpan.FromSeconds(10);
-                policy.AttemptTimeout = TimeSpan.FromSeconds(5);
                 policy.Retry.MaxAttempts = 3;
                 policy.CircuitBreaker.Enabled = true;
                 policy.CircuitBreaker.SlowCallThreshold = TimeSpan.FromSeconds(1);

@@ -24,8 +24,8 @@ internal sealed record LoadOptions
 
     /// <summary>
     /// Fitten's client policy: "default" (the defaults: three attempts within the retry budget), "bare" (one attempt,
-    /// no timeout: the pipeline with no governance stage) or "full" (a timeout, an attempt timeout, retries with the
-    /// budget and the method circuit breaker: P6's stack).
+    /// no timeout: the pipeline with no governance stage) or "full" (a timeout, retries with the budget and the method
+    /// circuit breaker with a slow-call threshold: P6's stack; the instance breaker needs a ServiceChannel).
     /// </summary>
     public string Policy { get; init; } = "default";
 

@@ -37,10 +37,11 @@ public sealed class ClientPipeline : ICallInvoker
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(CircuitBreakerStage.LogCategory);
         _stages = Compose(policy, new RetryBudget(policy.RetryBudget), logger, interceptors ?? []);
 
-        // Without user interceptors, a call the telemetry stage does not observe, that serves no inbound call and
-        // whose method has no retry stage has nothing between the caller and the transport that waits or reads its
-        // outcome: the transport can end it in the caller's response itself, through its one body (no second state
-        // machine, no boundary object).
+        // Without user interceptors, a call the telemetry stage does not observe and that serves no inbound call needs
+        // no stage that waits between the caller and the transport: what its method's built-in stages do (deadline,
+        // breaker, the decision to retry) the transport can do inline, ending the call in the caller's response
+        // through its one body (no state machine per stage, no boundary object). A method with a fallback, hedging
+        // or an attempt timeout keeps the chain (see Build).
         _shortcut = _stages.Length == BuiltInStages && transport is IResponseTransport shortcut ? shortcut : null;
     }
 
@@ -107,7 +108,7 @@ public sealed class ClientPipeline : ICallInvoker
         {
             // What the chain would do, without its steps: the telemetry stage would hand the call on, the deadline stage
             // has set the deadline (one already passed takes the chain, which reports it), the transport answers.
-            return shortcut(call);
+            return shortcut(call, chain.Inline);
         }
 
         // The call being served must stay what it is until this call is done with it, even when its handler returns
@@ -207,12 +208,20 @@ public sealed class ClientPipeline : ICallInvoker
             }
 
             var policy = _policy.Resolve(method);
+            var inline = new InlineGovernance<TRequest, TResponse>();
+            bool inlineable = _shortcut is not null;
             CallHandler<TRequest, TResponse> handler = _transport.SendAsync;
             for (int i = _stages.Length - 1; i >= 0; i--)
             {
                 var stage = _stages[i];
                 var next = handler;
                 handler = stage is IComposedClientStage composed ? composed.Compose(method, policy, next) : call => stage.InvokeAsync(call, next);
+
+                // A stage with work for this method either does it inline on the shortcut or keeps the method on the chain.
+                if (!ReferenceEquals(handler, next) && inlineable)
+                {
+                    inlineable = handler.Target is IInlineStage<TRequest, TResponse> stageInline && stageInline.Contribute(inline);
+                }
             }
 
             if (method.Id >= chains.Length)
@@ -221,8 +230,8 @@ public sealed class ClientPipeline : ICallInvoker
             }
 
             // The shortcut is bound here, once: called through the interface, its generic method is looked up per call.
-            var shortcut = _shortcut is null || policy.NeedsRetryStage || policy.Hedging is not null || policy.CircuitBreaker is not null || policy.HasFallback ? null : _shortcut;
-            var chain = new MethodChain<TRequest, TResponse>(handler, shortcut is null ? null : shortcut.SendForResponseAsync, DeadlineStage.Ticks(policy.Timeout), policy);
+            var chain = new MethodChain<TRequest, TResponse>(
+                handler, inlineable ? _shortcut!.SendForResponseAsync : null, inline.IsEmpty ? null : inline, DeadlineStage.Ticks(policy.Timeout), policy);
             chains[method.Id] = chain;
             Volatile.Write(ref _chains, chains);
             return chain;
@@ -230,13 +239,21 @@ public sealed class ClientPipeline : ICallInvoker
     }
 
     /// <summary>A method's composed stages, and the shortcut past them with the method's timeout (see the constructor).</summary>
-    private sealed class MethodChain<TRequest, TResponse>(CallHandler<TRequest, TResponse> handler, Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? shortcut, long timeoutTicks, MethodPolicy policy)
+    private sealed class MethodChain<TRequest, TResponse>(
+        CallHandler<TRequest, TResponse> handler,
+        Func<OutgoingCall<TRequest, TResponse>, InlineGovernance<TRequest, TResponse>?, ValueTask<TResponse>>? shortcut,
+        InlineGovernance<TRequest, TResponse>? inline,
+        long timeoutTicks,
+        MethodPolicy policy)
     {
+        /// <summary>What the transport does inline for this method on the shortcut (breaker, retry); null for nothing.</summary>
+        public InlineGovernance<TRequest, TResponse>? Inline { get; } = inline;
+
         public MethodPolicy Policy { get; } = policy;
 
         public CallHandler<TRequest, TResponse> Handler { get; } = handler;
 
-        public Func<OutgoingCall<TRequest, TResponse>, ValueTask<TResponse>>? Shortcut { get; } = shortcut;
+        public Func<OutgoingCall<TRequest, TResponse>, InlineGovernance<TRequest, TResponse>?, ValueTask<TResponse>>? Shortcut { get; } = shortcut;
 
         public long TimeoutTicks { get; } = timeoutTicks;
     }

@@ -11,6 +11,8 @@ internal interface IOutcomeShape<TResponse, TResult>
     static abstract TResult Success(TResponse response, Metadata? responseHeaders);
 
     static abstract TResult Failure(StatusCode code, string message, bool notProcessed, Metadata? responseHeaders);
+
+    static abstract TResult From(CallOutcome<TResponse> outcome);
 }
 
 /// <summary>The call's <see cref="CallOutcome{TResponse}"/>, failed or not, as a value.</summary>
@@ -21,6 +23,8 @@ internal readonly struct AsOutcome<TResponse> : IOutcomeShape<TResponse, CallOut
 
     public static CallOutcome<TResponse> Failure(StatusCode code, string message, bool notProcessed, Metadata? responseHeaders)
         => CallOutcome<TResponse>.Failure(code, message, notProcessed, responseHeaders);
+
+    public static CallOutcome<TResponse> From(CallOutcome<TResponse> outcome) => outcome;
 }
 
 /// <summary>The response; a failure is thrown as the <see cref="RpcException"/> the pipeline's boundary would make of its outcome.</summary>
@@ -30,6 +34,8 @@ internal readonly struct AsResponse<TResponse> : IOutcomeShape<TResponse, TRespo
 
     public static TResponse Failure(StatusCode code, string message, bool notProcessed, Metadata? responseHeaders)
         => throw CallOutcome<TResponse>.Failure(code, message, notProcessed, responseHeaders).ToException();
+
+    public static TResponse From(CallOutcome<TResponse> outcome) => outcome.GetResponseOrThrow();
 }
 
 /// <summary>
@@ -39,5 +45,5 @@ internal readonly struct AsResponse<TResponse> : IOutcomeShape<TResponse, TRespo
 /// </summary>
 internal interface IResponseTransport : IClientTransport
 {
-    ValueTask<TResponse> SendForResponseAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call);
+    ValueTask<TResponse> SendForResponseAsync<TRequest, TResponse>(OutgoingCall<TRequest, TResponse> call, InlineGovernance<TRequest, TResponse>? governance);
 }

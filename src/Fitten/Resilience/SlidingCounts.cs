@@ -2,8 +2,9 @@ namespace Fitten.Resilience;
 
 /// <summary>
 /// Counts events of a few kinds over the last <see cref="WindowSeconds"/> seconds, in one-second buckets, lock-free:
-/// an event costs a clock read and an interlocked increment. What the retry budget and the circuit breakers read
-/// "recent calls" from.
+/// an event costs a clock read and an interlocked increment on a counter of the current processor's own (striped
+/// and padded to a cache line each), so callers on different cores never contend for one counter; reading sums the
+/// stripes. What the retry budget and the circuit breakers read "recent calls" from, on every call.
 /// </summary>
 internal sealed class SlidingCounts
 {
@@ -57,17 +58,31 @@ internal sealed class SlidingCounts
         }
     }
 
+    /// <summary>Stripes per bucket: a power of two, at least the processors there are (up to 16).</summary>
+    private static readonly int Stripes = (int)Math.Min(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
+
     /// <summary>One second's counts; cleared when its slot comes round again.</summary>
     private sealed class Bucket(int kinds)
     {
-        private readonly long[] _counts = new long[kinds];
+        // Each stripe's counters start on a cache line of their own (8 longs), so cores do not share lines.
+        private readonly int _stride = (kinds + 7) & ~7;
+        private readonly long[] _counts = new long[((kinds + 7) & ~7) * Stripes];
         private long _second = -WindowSeconds;
 
         public bool IsWithin(long now) => now - Volatile.Read(ref _second) < WindowSeconds;
 
-        public long Count(int kind) => Volatile.Read(ref _counts[kind]);
+        public long Count(int kind)
+        {
+            long sum = 0;
+            for (int at = kind; at < _counts.Length; at += _stride)
+            {
+                sum += Volatile.Read(ref _counts[at]);
+            }
 
-        public void Add(int kind) => Interlocked.Increment(ref _counts[kind]);
+            return sum;
+        }
+
+        public void Add(int kind) => Interlocked.Increment(ref _counts[((Thread.GetCurrentProcessorId() & (Stripes - 1)) * _stride) + kind]);
 
         public void Roll(long second)
         {

@@ -31,7 +31,21 @@ internal sealed partial class CircuitBreakerStage(ClientPolicyOptions policies, 
     [LoggerMessage(EventId = 302, EventName = "CircuitClosed", Level = LogLevel.Information, Message = "Circuit breaker of {Method} closed: {Reason}.")]
     private static partial void LogClosed(ILogger logger, string method, string reason);
 
-    private sealed class Bound<TRequest, TResponse>
+    /// <summary>The outcome of an attempt <paramref name="breaker"/> did not let through: not sent, marked, counted.</summary>
+    internal static CallOutcome<TResponse> Rejected<TRequest, TResponse>(CircuitBreaker breaker, Method<TRequest, TResponse> method)
+    {
+        ResilienceTelemetry.BreakerRejected(method.ServiceName, method.Name);
+        long left = Math.Max(0, breaker.OpenUntilMs - Environment.TickCount64);
+        return CallOutcome<TResponse>.Failure(
+            StatusCode.Unavailable,
+            breaker.State == CircuitState.Open
+                ? $"The circuit breaker of {method.FullName} is open for {left} ms more; the call was not sent."
+                : $"The circuit breaker of {method.FullName} is half-open and its probes are out; the call was not sent.",
+            notProcessed: true,
+            new Metadata().Add(FittenHeaders.CircuitOpen, "true"));
+    }
+
+    private sealed class Bound<TRequest, TResponse> : IInlineStage<TRequest, TResponse>
     {
         private readonly Method<TRequest, TResponse> _method;
         private readonly CircuitBreaker _breaker;
@@ -59,23 +73,14 @@ internal sealed partial class CircuitBreakerStage(ClientPolicyOptions policies, 
             });
         }
 
-        public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call)
+        public bool Contribute(InlineGovernance<TRequest, TResponse> governance)
         {
-            if (!_breaker.TryEnter(out bool probe))
-            {
-                ResilienceTelemetry.BreakerRejected(_method.ServiceName, _method.Name);
-                long left = Math.Max(0, _breaker.OpenUntilMs - Environment.TickCount64);
-                return new(CallOutcome<TResponse>.Failure(
-                    StatusCode.Unavailable,
-                    _breaker.State == CircuitState.Open
-                        ? $"The circuit breaker of {_method.FullName} is open for {left} ms more; the call was not sent."
-                        : $"The circuit breaker of {_method.FullName} is half-open and its probes are out; the call was not sent.",
-                    notProcessed: true,
-                    new Metadata().Add(FittenHeaders.CircuitOpen, "true")));
-            }
-
-            return ObserveAsync(call, probe);
+            governance.Breaker = _breaker;
+            return true;
         }
+
+        public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call)
+            => _breaker.TryEnter(out bool probe) ? ObserveAsync(call, probe) : new(Rejected(_breaker, _method));
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<CallOutcome<TResponse>> ObserveAsync(OutgoingCall<TRequest, TResponse> call, bool probe)

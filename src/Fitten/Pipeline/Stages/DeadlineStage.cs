@@ -57,8 +57,11 @@ internal sealed class DeadlineStage(Resilience.ClientPolicyOptions policies) : C
     private static long Ticks(TimeSpan timeout)
         => timeout == Timeout.InfiniteTimeSpan || timeout >= Forever ? -1 : timeout <= TimeSpan.Zero ? 0 : (long)(timeout.TotalSeconds * Stopwatch.Frequency);
 
-    private sealed class Bound<TRequest, TResponse>(long methodTicks, CallHandler<TRequest, TResponse> next)
+    private sealed class Bound<TRequest, TResponse>(long methodTicks, CallHandler<TRequest, TResponse> next) : IInlineStage<TRequest, TResponse>
     {
+        // The shortcut sets the deadline itself (TrySetDeadline, with the method's ticks).
+        public bool Contribute(InlineGovernance<TRequest, TResponse> governance) => true;
+
         public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call)
         {
             if (TrySetDeadline(ref call, methodTicks, out bool inherited))

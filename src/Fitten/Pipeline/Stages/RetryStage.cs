@@ -26,7 +26,7 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
     internal static bool IsChainStopped(ServerCallContext? inbound)
         => inbound is not null && inbound.RequestHeaders.GetValue(FittenHeaders.Attempt) is not null;
 
-    private sealed class Bound<TRequest, TResponse>
+    private sealed class Bound<TRequest, TResponse> : IInlineStage<TRequest, TResponse>, IInlineRetry<TRequest, TResponse>
     {
         private static readonly ResiliencePropertyKey<RetriedCall> AttemptsKey = new("fitten.attempts");
 
@@ -55,6 +55,17 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
                     .Build();
             }
         }
+
+        public bool Contribute(InlineGovernance<TRequest, TResponse> governance)
+        {
+            governance.Retry = this;
+            return _attemptTicks < 0; // an attempt timeout needs the chain: the first attempt has a deadline of its own
+        }
+
+        public void OnCall() => _budget?.OnCall();
+
+        bool IInlineRetry<TRequest, TResponse>.MayRetry(in CallOutcome<TResponse> outcome, in OutgoingCall<TRequest, TResponse> call)
+            => _retries is not null && MayRetry(outcome, call, out _);
 
         public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call)
         {
@@ -96,7 +107,7 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
         }
 
         /// <summary>The retries, on Polly's retry strategy, after a first attempt that may be retried.</summary>
-        private async ValueTask<CallOutcome<TResponse>> RetryAsync(OutgoingCall<TRequest, TResponse> call, CallOutcome<TResponse> first)
+        public async ValueTask<CallOutcome<TResponse>> RetryAsync(OutgoingCall<TRequest, TResponse> call, CallOutcome<TResponse> first)
         {
             var attempts = new RetriedCall(this, call, first);
             var last = await Attempts.RunAsync(_retries!, call, AttemptsKey, attempts, static (_, state) => state.NextAsync()).ConfigureAwait(false);

@@ -44,8 +44,11 @@ internal sealed class TelemetryStage : ClientInterceptor, IComposedClientStage
         return activity;
     }
 
-    private sealed class Bound<TRequest, TResponse>(CallHandler<TRequest, TResponse> next)
+    private sealed class Bound<TRequest, TResponse>(CallHandler<TRequest, TResponse> next) : IInlineStage<TRequest, TResponse>
     {
+        // The shortcut is taken only while nobody listens, when this stage would hand the call on untouched.
+        public bool Contribute(InlineGovernance<TRequest, TResponse> governance) => true;
+
         public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call) => Listening ? ObserveAsync(call) : next(call);
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
