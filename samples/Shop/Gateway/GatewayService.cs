@@ -6,11 +6,11 @@ namespace Shop.Gateway;
 /// Forwards users' calls to the services that own the data. It holds no state; statuses from behind it (NOT_FOUND,
 /// FAILED_PRECONDITION, …) pass through unchanged. Authentication and rate limits would go here, at the edge.
 /// </summary>
-public sealed class GatewayService(IOrderService orders, IInventoryService inventory) : IShopGateway
+public sealed class GatewayService(IOrderService orders, IInventoryService inventory, CatalogCache catalog) : IShopGateway
 {
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<Product>> ListProductsAsync(CancellationToken cancellationToken = default)
-        => inventory.ListProductsAsync(cancellationToken);
+    public async ValueTask<IReadOnlyList<Product>> ListProductsAsync(CancellationToken cancellationToken = default)
+        => catalog.Remember(await inventory.ListProductsAsync(cancellationToken));
 
     /// <inheritdoc/>
     public ValueTask<Order> PlaceOrderAsync(PlaceOrder order, CancellationToken cancellationToken = default)

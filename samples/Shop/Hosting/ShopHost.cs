@@ -66,6 +66,12 @@ public sealed class ShopHost : IAsyncDisposable
     /// <summary>The DI container of <paramref name="service"/>'s host, e.g. to reach its implementation from a test.</summary>
     public IServiceProvider Services(string service) => App(service).Services;
 
+    /// <summary>
+    /// Stops one service and leaves the others running, to watch them cope (its registration goes, callers' retries,
+    /// breakers and fallbacks take over). It stays stopped; <see cref="DisposeAsync"/> still disposes it.
+    /// </summary>
+    public Task StopServiceAsync(string service, CancellationToken cancellationToken = default) => App(service).StopAsync(cancellationToken);
+
     /// <summary>Stops the services in reverse start order: the gateway first, so users' calls stop before what they call does.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {

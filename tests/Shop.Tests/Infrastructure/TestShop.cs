@@ -16,7 +16,10 @@ internal sealed class TestShop : IAsyncDisposable
 
     public TestClients Clients { get; }
 
-    /// <summary>Configuration for services that all pick free ports, plus <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// The sample's own appsettings.json (its client policies among them), with every service on a free port, plus
+    /// <paramref name="settings"/>.
+    /// </summary>
     public static IConfiguration Configuration(params (string Key, string? Value)[] settings)
     {
         var values = new Dictionary<string, string?>
@@ -34,7 +37,10 @@ internal sealed class TestShop : IAsyncDisposable
             values[key] = value;
         }
 
-        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        return new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+            .AddInMemoryCollection(values)
+            .Build();
     }
 
     /// <summary>Starts the services <paramref name="settings"/> select (all four by default), bounded in time.</summary>
