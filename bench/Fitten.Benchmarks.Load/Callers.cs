@@ -56,6 +56,41 @@ internal static class Callers
         return new FittenChannel(new IPEndPoint(IPAddress.Loopback, options.Port), channelOptions);
     }
 
+    /// <summary>The echo declared idempotent (the server does not care), so the hedge target may hedge it.</summary>
+    public static readonly Method<byte[], byte[]> IdempotentEcho = new("bench.echo", "Echo", BytesMarshaller.Instance, BytesMarshaller.Instance, idempotent: true);
+
+    /// <summary>
+    /// The hedge target's client: a ServiceChannel over the given ports (one of them slow), round robin so a third of
+    /// the calls meet the slow one whatever its latency says, outlier ejection off; the echo hedges or not.
+    /// </summary>
+    public static async Task<ServiceChannel> CreateHedgingChannelAsync(LoadOptions options)
+    {
+        var registry = new Fitten.Discovery.InProcessRegistry();
+        foreach (int port in options.Ports)
+        {
+            await registry.RegisterAsync(new Fitten.Discovery.ServiceInstance("bench.echo", "127.0.0.1", port));
+        }
+
+        var channelOptions = new ServiceChannelOptions { LoadBalancingPolicy = Fitten.LoadBalancing.LoadBalancingPolicies.RoundRobin };
+        channelOptions.OutlierDetection.Enabled = false;
+        channelOptions.Channel.Policy.Hedging.Enabled = options.Hedging;
+        channelOptions.Channel.Policy.Hedging.Delay = TimeSpan.FromMilliseconds(options.HedgeDelayMs);
+        channelOptions.Channel.Policy.RetryBudget.Enabled = false; // backups on every slow call: the effect itself is measured
+        return new ServiceChannel("bench.echo", registry, channelOptions);
+    }
+
+    public static async Task RunHedgeAsync(ServiceChannel channel, LoadRun run, int caller, int payloadSize)
+    {
+        byte[] request = Payload(payloadSize, caller);
+        while (run.Phase != LoadRun.Stop)
+        {
+            long start = Stopwatch.GetTimestamp();
+            byte[] response = await channel.InvokeAsync(IdempotentEcho, request);
+            run.Record(caller, start, Stopwatch.GetTimestamp());
+            Check(response.Length, payloadSize);
+        }
+    }
+
     public static GrpcChannel CreateGrpcChannel(LoadOptions options)
     {
         // grpc-dotnet's documented tuning for high load: one channel shared by all callers, more than one HTTP/2

@@ -29,6 +29,15 @@ internal sealed record LoadOptions
     /// </summary>
     public string Policy { get; init; } = "default";
 
+    /// <summary>Target "hedge": the instances' ports (one of them slow), balanced round robin by a ServiceChannel.</summary>
+    public IReadOnlyList<int> Ports { get; init; } = [];
+
+    /// <summary>Target "hedge": whether the idempotent echo hedges (a backup after <see cref="HedgeDelayMs"/>).</summary>
+    public bool Hedging { get; init; }
+
+    /// <summary>Target "hedge": the backup's delay in ms.</summary>
+    public int HedgeDelayMs { get; init; } = 2;
+
     /// <summary>gRPC: let SocketsHttpHandler open more HTTP/2 connections once one hits the stream limit.</summary>
     public bool GrpcMultipleConnections { get; init; } = true;
 
@@ -41,7 +50,10 @@ internal sealed record LoadOptions
             string value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.", nameof(args));
             options = name switch
             {
-                "--target" when value is "fitten" or "grpc" or "contract" or "relay" or "relay-detached" => options with { Target = value },
+                "--target" when value is "fitten" or "grpc" or "contract" or "relay" or "relay-detached" or "hedge" => options with { Target = value },
+                "--ports" => options with { Ports = [.. value.Split(',').Select(p => Int(name, p, 1, 65535))] },
+                "--hedging" => options with { Hedging = bool.Parse(value) },
+                "--hedge-delay-ms" => options with { HedgeDelayMs = Int(name, value, 0, 60_000) },
                 "--port" => options with { Port = Int(name, value, 1, 65535) },
                 "--stats-port" => options with { StatsPort = Int(name, value, 1, 65535) },
                 "--concurrency" => options with { Concurrency = Int(name, value, 1, 4096) },
@@ -51,7 +63,7 @@ internal sealed record LoadOptions
                 "--connections" => options with { Connections = Int(name, value, 1, 64) },
                 "--grpc-multiple-connections" => options with { GrpcMultipleConnections = bool.Parse(value) },
                 "--policy" when value is "default" or "bare" or "full" => options with { Policy = value },
-                _ => throw new ArgumentException($"Unknown option or value: {name} {value}. Targets: fitten, contract, grpc, relay, relay-detached.", nameof(args)),
+                _ => throw new ArgumentException($"Unknown option or value: {name} {value}. Targets: fitten, contract, grpc, relay, relay-detached, hedge.", nameof(args)),
             };
         }
 

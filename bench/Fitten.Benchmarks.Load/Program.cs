@@ -16,13 +16,16 @@ await using var fitten = options.Target is "fitten" or "contract" or "relay" or 
 var contract = options.Target == "contract" ? Fitten.FittenContracts.CreateClient<Fitten.Benchmarks.Contracts.IEchoContract>(fitten!) : null;
 using var grpc = options.Target == "grpc" ? Callers.CreateGrpcChannel(options) : null;
 var grpcClient = grpc is null ? null : new EchoService.EchoServiceClient(grpc);
+await using var hedge = options.Target == "hedge" ? await Callers.CreateHedgingChannelAsync(options) : null;
 
 var callers = new Task[options.Concurrency];
 for (int i = 0; i < callers.Length; i++)
 {
     int caller = i;
     // Task.Run: every caller starts on the thread pool, as independent clients would, not inline on this thread.
-    callers[i] = Task.Run(() => contract is not null
+    callers[i] = Task.Run(() => hedge is not null
+        ? Callers.RunHedgeAsync(hedge, run, caller, options.Payload)
+        : contract is not null
         ? Callers.RunContractAsync(contract, run, caller, options.Payload)
         : options.Target is "relay" or "relay-detached"
         ? Callers.RunRelayAsync(fitten!, options.Target == "relay" ? Callers.Relay : Callers.RelayDetached, run, caller, options.Payload)
@@ -83,7 +86,7 @@ Console.WriteLine(FormattableString.Invariant(
     $"  GCs gen0/1/2: client {clientGcAfter[0] - clientGcBefore[0]}/{clientGcAfter[1] - clientGcBefore[1]}/{clientGcAfter[2] - clientGcBefore[2]}, server {serverAfter.Gen0 - serverBefore.Gen0}/{serverAfter.Gen1 - serverBefore.Gen1}/{serverAfter.Gen2 - serverBefore.Gen2}"));
 // One line for bench/run-rpc.sh to parse: key=value, invariant culture, no units.
 Console.WriteLine(FormattableString.Invariant(
-    $"RESULT target={options.Target} policy={options.Policy} concurrency={options.Concurrency} calls_per_s={latencies.TotalCount / seconds:F0} p50_us={Us(50):F1} p99_us={Us(99):F1} p999_us={Us(99.9):F1} client_bytes={clientPerCall:F0} server_bytes={serverPerCall:F0} message_bytes={messageBytes}"));
+    $"RESULT target={options.Target} policy={options.Policy} hedging={options.Hedging} concurrency={options.Concurrency} calls_per_s={latencies.TotalCount / seconds:F0} p50_us={Us(50):F1} p99_us={Us(99):F1} p999_us={Us(99.9):F1} client_bytes={clientPerCall:F0} server_bytes={serverPerCall:F0} message_bytes={messageBytes}"));
 return 0;
 
 static void ThrowIfCallersFailed(Task[] callers)

@@ -12,6 +12,9 @@ int fittenPort = Arguments.Port(args, "--fitten-port", 5301);
 int grpcPort = Arguments.Port(args, "--grpc-port", 5302);
 int statsPort = Arguments.Port(args, "--stats-port", 5303);
 
+// A slow instance for the hedging benchmark (bench/run-hedging.sh): every echo waits this long first. 0: none.
+int delayMs = Arguments.Port(args, "--delay-ms", 0);
+
 var echo = new Method<byte[], byte[]>("bench.echo", "Echo", BytesMarshaller.Instance, BytesMarshaller.Instance);
 
 // Two-hop calls (bench/run-propagation.sh): the load calls Relay here (hop A), whose handler calls Echo on this same
@@ -28,7 +31,13 @@ var detached = new CallOptions { IgnoreCallContext = true };
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddFitten()
-    .AddUnaryMethod(echo, static (request, _) => ValueTask.FromResult(request))
+    .AddUnaryMethod(echo, delayMs == 0
+        ? static (request, _) => ValueTask.FromResult(request)
+        : async (request, context) =>
+        {
+            await Task.Delay(delayMs, context.CancellationToken);
+            return request;
+        })
     .AddUnaryMethod(relay, (request, _) => onward.InvokeAsync(echo, request))
     .AddUnaryMethod(relayDetached, (request, _) => onward.InvokeAsync(echo, request, detached))
     .AddService<Fitten.Benchmarks.Contracts.IEchoContract, ContractEcho>();
