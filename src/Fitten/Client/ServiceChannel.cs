@@ -95,23 +95,13 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
 
         var options = call.Options;
         var context = PickContext.ForKey(options.HashKey ?? (_options.HashKeyHeader is null ? null : options.Headers?.GetValue(_options.HashKeyHeader)));
-        BalancerEndpoint endpoint;
-        if (call.Avoid is AttemptPeers peers)
-        {
-            // A hedged call: none of the instances its other attempts went to, then this one is taken too.
-            endpoint = PickAvoiding(state, context, peers);
-            peers.Add(endpoint);
-        }
-        else
-        {
-            endpoint = PickOther(state, context, call.Avoid as BalancerEndpoint);
-        }
-
+        var peers = call.Avoid as AttemptPeers;
+        var endpoint = peers is not null ? PickAvoiding(state, context, peers) : PickOther(state, context, call.Avoid as BalancerEndpoint);
         bool probe = false;
         if (endpoint.Breaker is { } breaker && !breaker.TryEnter(out probe))
         {
             // The instance's breaker is open: another instance takes the call, if any will.
-            if (PickAdmitted(state, endpoint, out probe) is not { } other)
+            if (PickAdmitted(state, endpoint, call.Avoid, out probe) is not { } other)
             {
                 return CallOutcome<TResponse>.Failure(StatusCode.Unavailable, $"The circuit breakers of every instance of '{Service}' are open; the call was not sent.", notProcessed: true,
                     new Metadata().Add(Resilience.FittenHeaders.CircuitOpen, "true"));
@@ -119,6 +109,9 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
 
             endpoint = other;
         }
+
+        // A hedged call: the instance this attempt is on, so the call's other attempts go elsewhere.
+        peers?.Add(endpoint);
 
         long callStart = endpoint.BeginCall();
         CallOutcome<TResponse> outcome;
@@ -221,18 +214,27 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         return endpoints[(at + 1) % endpoints.Length];
     }
 
-    /// <summary>An instance other than <paramref name="refused"/> whose breaker lets a call through (walking from it), or null.</summary>
-    private static BalancerEndpoint? PickAdmitted(State state, BalancerEndpoint refused, out bool probe)
+    /// <summary>
+    /// An instance other than <paramref name="refused"/> whose breaker lets a call through, walking from it: first one
+    /// the call should not avoid (its other attempts' instances, the one its last attempt failed on) and that is not
+    /// ejected, then any; null when every breaker refuses.
+    /// </summary>
+    private static BalancerEndpoint? PickAdmitted(State state, BalancerEndpoint refused, object? avoid, out bool probe)
     {
         probe = false;
         var endpoints = state.Endpoints;
         int at = endpoints.IndexOf(refused);
-        for (int i = 1; i < endpoints.Length; i++)
+        long now = Environment.TickCount64;
+        for (int pass = 0; pass < 2; pass++)
         {
-            var next = endpoints[(at + i) % endpoints.Length];
-            if (next.Breaker is not { } breaker || breaker.TryEnter(out probe))
+            for (int i = 1; i < endpoints.Length; i++)
             {
-                return next;
+                var next = endpoints[(at + i) % endpoints.Length];
+                bool unwanted = next.IsEjectedAt(now) || ReferenceEquals(next, avoid) || (avoid is AttemptPeers peers && peers.Contains(next));
+                if ((pass == 1 || !unwanted) && (next.Breaker is not { } breaker || breaker.TryEnter(out probe)))
+                {
+                    return next;
+                }
             }
         }
 

@@ -12,8 +12,11 @@ namespace Fitten.Resilience;
 /// </summary>
 public sealed class ClientPolicyOptions : CallPolicyOptions
 {
-    /// <summary>Overrides for single methods, by method name (<see cref="Method{TRequest, TResponse}.Name"/>); unset values come from the service's.</summary>
-    public IDictionary<string, CallPolicyOptions> Methods { get; } = new Dictionary<string, CallPolicyOptions>(StringComparer.Ordinal);
+    /// <summary>
+    /// Overrides for single methods, by method name (<see cref="Method{TRequest, TResponse}.Name"/>, compared ignoring
+    /// case, as configuration keys are); unset values come from the service's.
+    /// </summary>
+    public IDictionary<string, CallPolicyOptions> Methods { get; } = new Dictionary<string, CallPolicyOptions>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The share of calls this client may retry.</summary>
     public RetryBudgetOptions RetryBudget { get; } = new();

@@ -18,7 +18,8 @@ internal sealed class RecentLatencies(double quantile)
 
     private readonly long[] _samples = new long[Capacity];
     private long _count;
-    private long _refreshedAt = long.MinValue;
+    // Far enough in the past that the first read refreshes, near enough that now minus it cannot overflow.
+    private long _refreshedAt = -RefreshMs;
     private long _cached = -1;
 
     /// <summary>Records one call's latency, in <see cref="Stopwatch"/> ticks.</summary>

@@ -49,7 +49,17 @@ internal sealed class FallbackStage(ClientPolicyOptions policies) : ClientInterc
                 return outcome;
             }
 
-            var response = await fallback(call.Request, outcome).ConfigureAwait(false);
+            TResponse response;
+            try
+            {
+                response = await fallback(call.Request, outcome).ConfigureAwait(false);
+            }
+            catch (RpcException ex)
+            {
+                // A fallback with nothing to answer rethrows the failure (or another status): an outcome, as stages speak.
+                return CallOutcome<TResponse>.Failure(ex.StatusCode, ex.Status.Message, ex.NotProcessed, ex.ResponseHeaders);
+            }
+
             ResilienceTelemetry.FellBack(call.Method.ServiceName, call.Method.Name, reason);
             return CallOutcome<TResponse>.Success(response, new Metadata().Add(FittenHeaders.Fallback, reason));
         }

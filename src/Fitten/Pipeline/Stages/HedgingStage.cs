@@ -69,15 +69,10 @@ internal sealed class HedgingStage(ClientPolicyOptions policies, RetryBudget bud
         {
             _budget?.OnCall();
             var hedged = new HedgedCall(this, call);
-            long start = Stopwatch.GetTimestamp();
             var result = await Attempts.RunAsync(_hedging, call, CallKey, hedged, static (attemptContext, state) => state.AttemptAsync(attemptContext)).ConfigureAwait(false);
-            if (result.IsOk)
+            if (result.IsOk && hedged.WinnerAttempt > 0)
             {
-                _latencies?.Record(Stopwatch.GetTimestamp() - start);
-                if (hedged.WinnerAttempt > 0)
-                {
-                    ResilienceTelemetry.HedgeWon(call.Method.ServiceName, call.Method.Name);
-                }
+                ResilienceTelemetry.HedgeWon(call.Method.ServiceName, call.Method.Name);
             }
 
             return result;
@@ -97,18 +92,26 @@ internal sealed class HedgingStage(ClientPolicyOptions policies, RetryBudget bud
             {
                 int attempt = Interlocked.Increment(ref _started) - 1;
                 var options = call.Options with { CancellationToken = attemptContext.CancellationToken };
+                long start = Stopwatch.GetTimestamp();
                 var outcome = await bound._next(Attempts.For(call with { Options = options }, bound._attemptTicks, attempt, _peers)).ConfigureAwait(false);
                 if (outcome.IsOk)
                 {
+                    // The attempt's own latency: the call's (about min(primary, delay + backup)) would pull the quantile
+                    // toward the delay plus a backup, and the delay up with it.
+                    bound._latencies?.Record(Stopwatch.GetTimestamp() - start);
                     Interlocked.CompareExchange(ref _winner, attempt, -1);
                 }
 
                 return Outcome.FromResult(outcome);
             }
 
-            /// <summary>A failed attempt another may repeat at once: the retry rules, for an idempotent method.</summary>
+            /// <summary>
+            /// A failed attempt another may repeat at once (the retry rules, for an idempotent method), or one a breaker
+            /// refused unsent: not the call's answer either, so Polly keeps waiting for the attempts still in flight.
+            /// </summary>
             public bool MayRepeat(CallOutcome<TResponse> outcome)
-                => RetryRules.MayRetry(outcome, bound._policy, call.Deadline, call.Options.CancellationToken, out _);
+                => RetryRules.MayRetry(outcome, bound._policy, call.Deadline, call.Options.CancellationToken, out _)
+                   || outcome.ResponseHeaders?.GetValue(FittenHeaders.CircuitOpen) is not null;
 
             /// <summary>The next backup, if the budget has room for it (else none: the call waits for what it has).</summary>
             public Func<ValueTask<Outcome<CallOutcome<TResponse>>>>? Backup(HedgingActionGeneratorArguments<CallOutcome<TResponse>> args)

@@ -150,7 +150,8 @@ internal sealed class RetryStage(ClientPolicyOptions policies, RetryBudget budge
 
             public bool ShouldRetry(Outcome<CallOutcome<TResponse>> outcome)
             {
-                if (outcome.Exception is not null || !bound.MayRetry(_last, call, out _reason))
+                // Polly asks before it checks the attempt count: after the last attempt there is no retry to pay for.
+                if (_made >= bound._policy.MaxAttempts || outcome.Exception is not null || !bound.MayRetry(_last, call, out _reason))
                 {
                     return false;
                 }
