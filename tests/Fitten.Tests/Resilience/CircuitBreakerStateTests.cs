@@ -84,4 +84,42 @@ public sealed class CircuitBreakerStateTests
 
         Assert.Equal(CircuitState.Closed, breaker.State);
     }
+
+    [Fact]
+    public async Task ProbeThatNeverAnswers_DoesNotKeepTheBreakerRefusingForever()
+    {
+        // One probe, taken and never reported (a call hung on a live connection, no timeout): once it has had a break's
+        // length to answer, the breaker opens again and later probes go through.
+        var breaker = Create(probes: 1, brk: TimeSpan.FromMilliseconds(20));
+        Fail(breaker, 4);
+        await Task.Delay(40);
+        Assert.True(breaker.TryEnter(out _));
+
+        bool probedAgain = false;
+        for (int i = 0; i < 100 && !probedAgain; i++)
+        {
+            await Task.Delay(10);
+            probedAgain = breaker.TryEnter(out var probe) && !Equals(probe, default(bool)) && !Equals(probe, default(int));
+        }
+
+        Assert.True(probedAgain, $"still {breaker.State}, refusing");
+    }
+
+    [Fact]
+    public async Task ProbeFromAnEarlierHalfOpen_DoesNotCountInTheNext()
+    {
+        var breaker = Create(probes: 2, brk: TimeSpan.FromMilliseconds(20));
+        Fail(breaker, 4);
+        await Task.Delay(40);
+        Assert.True(breaker.TryEnter(out var first));
+        Assert.True(breaker.TryEnter(out var late));
+        breaker.OnOutcome(StatusCode.Internal, false, 0, first); // opens again; the second probe is still out
+        await Task.Delay(80);
+
+        Assert.True(breaker.TryEnter(out var fresh));
+        breaker.OnOutcome(StatusCode.OK, false, 0, late);  // from the earlier half-open: not one of this period's probes
+        breaker.OnOutcome(StatusCode.OK, false, 0, fresh);
+
+        Assert.Equal(CircuitState.HalfOpen, breaker.State); // one good probe of two: not closed yet
+    }
 }
