@@ -100,7 +100,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
 
         var breaker = governance?.Breaker;
         var retry = governance?.Retry;
-        bool probe = false;
+        int probe = 0;
         long started = 0;
         retry?.OnCall();
         if (breaker is not null)

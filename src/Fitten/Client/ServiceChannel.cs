@@ -97,7 +97,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         var context = PickContext.ForKey(options.HashKey ?? (_options.HashKeyHeader is null ? null : options.Headers?.GetValue(_options.HashKeyHeader)));
         var peers = call.Avoid as AttemptPeers;
         var endpoint = peers is not null ? PickAvoiding(state, context, peers) : PickOther(state, context, call.Avoid as BalancerEndpoint);
-        bool probe = false;
+        int probe = 0;
         if (endpoint.Breaker is { } breaker && !breaker.TryEnter(out probe))
         {
             // The instance's breaker is open: another instance takes the call, if any will.
@@ -124,9 +124,9 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
             // Transports report failures as outcomes; an exception is a bug or a disposed channel, not the
             // instance's health. The books must balance either way.
             endpoint.EndCall(callStart, success: true);
-            if (probe)
+            if (probe != 0)
             {
-                endpoint.Breaker!.OnProbeAbandoned();
+                endpoint.Breaker!.OnProbeAbandoned(probe);
             }
 
             throw;
@@ -219,9 +219,9 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
     /// the call should not avoid (its other attempts' instances, the one its last attempt failed on) and that is not
     /// ejected, then any; null when every breaker refuses.
     /// </summary>
-    private static BalancerEndpoint? PickAdmitted(State state, BalancerEndpoint refused, object? avoid, out bool probe)
+    private static BalancerEndpoint? PickAdmitted(State state, BalancerEndpoint refused, object? avoid, out int probe)
     {
-        probe = false;
+        probe = 0;
         var endpoints = state.Endpoints;
         int at = endpoints.IndexOf(refused);
         long now = Environment.TickCount64;

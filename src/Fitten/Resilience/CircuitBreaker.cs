@@ -25,6 +25,8 @@ internal sealed class CircuitBreaker
     private int _trips;
     private int _probesIssued;
     private int _probesSucceeded;
+    private int _generation;
+    private long _halfOpenSinceMs;
 
     public CircuitBreaker(CircuitBreakerPolicy policy, Action<CircuitState, CircuitState, string> onTransition)
     {
@@ -46,12 +48,14 @@ internal sealed class CircuitBreaker
     public long OpenUntilMs => Volatile.Read(ref _openUntilMs);
 
     /// <summary>
-    /// Whether a call may go through now; <paramref name="probe"/>: it is one of the half-open probes, whose outcome
-    /// must be reported (<see cref="OnOutcome"/> or <see cref="OnProbeAbandoned"/>) for the breaker to move on.
+    /// Whether a call may go through now; <paramref name="probe"/>: 0, or the call is one of the half-open probes and
+    /// this is its token (the half-open period's number), to hand back with its outcome (<see cref="OnOutcome"/> or
+    /// <see cref="OnProbeAbandoned"/>). A probe reported after its period ended is ignored; probes that have not
+    /// answered within a break's length count as failed, so a hung probe cannot keep the breaker refusing.
     /// </summary>
-    public bool TryEnter(out bool probe)
+    public bool TryEnter(out int probe)
     {
-        probe = false;
+        probe = 0;
         if (_state == CircuitState.Closed)
         {
             return true;
@@ -67,6 +71,8 @@ internal sealed class CircuitBreaker
                     return false;
                 }
 
+                _generation = _generation == int.MaxValue ? 1 : _generation + 1;
+                _halfOpenSinceMs = now;
                 MoveLocked(CircuitState.HalfOpen, "the break ended");
             }
 
@@ -74,11 +80,16 @@ internal sealed class CircuitBreaker
             {
                 if (_probesIssued >= _policy.HalfOpenProbes)
                 {
+                    if (now - _halfOpenSinceMs >= _policy.BreakDuration.TotalMilliseconds)
+                    {
+                        OpenLocked(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_probesIssued - _probesSucceeded} probe(s) did not answer within {_policy.BreakDuration.TotalMilliseconds:0} ms"), now);
+                    }
+
                     return false;
                 }
 
                 _probesIssued++;
-                probe = true;
+                probe = _generation;
             }
 
             return true;
@@ -86,15 +97,15 @@ internal sealed class CircuitBreaker
     }
 
     /// <summary>Records a call's outcome (<paramref name="elapsedTicks"/>: its duration in Stopwatch ticks).</summary>
-    public void OnOutcome(StatusCode code, bool notProcessed, long elapsedTicks, bool probe)
+    public void OnOutcome(StatusCode code, bool notProcessed, long elapsedTicks, int probe)
     {
         bool failed = IsFailure(code, notProcessed);
         if (!failed && code != StatusCode.OK)
         {
             // Neither success nor failure (the caller's mistake, a cancellation): says nothing about the method.
-            if (probe)
+            if (probe != 0)
             {
-                OnProbeAbandoned();
+                OnProbeAbandoned(probe);
             }
 
             return;
@@ -106,9 +117,9 @@ internal sealed class CircuitBreaker
             _latencies.Record(elapsedTicks);
         }
 
-        if (probe)
+        if (probe != 0)
         {
-            OnProbeOutcome(failed || slow, failed ? Status.CodeName(code) : "slow");
+            OnProbeOutcome(probe, failed || slow, failed ? Status.CodeName(code) : "slow");
             return;
         }
 
@@ -144,24 +155,24 @@ internal sealed class CircuitBreaker
     }
 
     /// <summary>A probe ended without a verdict (cancelled, the caller's own error): its slot goes to another call.</summary>
-    public void OnProbeAbandoned()
+    public void OnProbeAbandoned(int probe)
     {
         lock (_lock)
         {
-            if (_state == CircuitState.HalfOpen && _probesIssued > _probesSucceeded)
+            if (_state == CircuitState.HalfOpen && probe == _generation && _probesIssued > _probesSucceeded)
             {
                 _probesIssued--;
             }
         }
     }
 
-    private void OnProbeOutcome(bool bad, string what)
+    private void OnProbeOutcome(int probe, bool bad, string what)
     {
         lock (_lock)
         {
-            if (_state != CircuitState.HalfOpen)
+            if (_state != CircuitState.HalfOpen || probe != _generation)
             {
-                return;
+                return; // a probe of an earlier half-open period: its verdict was given, or no longer matters
             }
 
             long now = Environment.TickCount64;

@@ -55,15 +55,17 @@ public sealed class HedgingTests : InstancesTest
         Assert.True(p90Without >= 380, $"without hedging p90 {p90Without:0.0} ms");
         Assert.True(p90With < 250, $"with hedging p90 {p90With:0.0} ms");
 
-        // Every call that met the slow instance was answered by a backup elsewhere, and the slow attempt was cancelled.
+        // Every attempt on the slow instance was cancelled once a backup elsewhere answered, except where the slow one
+        // answered first itself (a stalled machine can hold a backup past 400 ms): those calls took the full 400 ms.
         int slowDuringHedging = Servers[2].Calls - slowBefore;
+        int slowWins = with.Count(ms => ms >= 390);
         Assert.InRange(slowDuringHedging, 1, 30);
-        for (int i = 0; i < 100 && Servers[2].CancelledCalls < slowDuringHedging; i++)
+        for (int i = 0; i < 100 && Servers[2].CancelledCalls + slowWins < slowDuringHedging; i++)
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(slowDuringHedging, Servers[2].CancelledCalls);
+        Assert.Equal(slowDuringHedging, Servers[2].CancelledCalls + slowWins);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class CircuitBreakerStateTests
     {
         for (int i = 0; i < times; i++)
         {
-            Assert.True(breaker.TryEnter(out bool probe));
+            Assert.True(breaker.TryEnter(out int probe));
             breaker.OnOutcome(StatusCode.Unavailable, notProcessed: false, 0, probe);
         }
     }
@@ -38,17 +38,17 @@ public sealed class CircuitBreakerStateTests
         Assert.False(breaker.TryEnter(out _));
         await Task.Delay(40);
 
-        Assert.True(breaker.TryEnter(out bool first));
-        Assert.True(breaker.TryEnter(out bool second));
-        Assert.True(first && second);
+        Assert.True(breaker.TryEnter(out int first));
+        Assert.True(breaker.TryEnter(out int second));
+        Assert.True(first != 0 && second != 0);
         Assert.False(breaker.TryEnter(out _)); // both probes are out
 
-        breaker.OnOutcome(StatusCode.Cancelled, notProcessed: false, 0, probe: true); // no verdict: the slot is free again
-        Assert.True(breaker.TryEnter(out bool third));
-        Assert.True(third);
-        breaker.OnOutcome(StatusCode.OK, false, 0, probe: true);
+        breaker.OnOutcome(StatusCode.Cancelled, notProcessed: false, 0, first); // no verdict: the slot is free again
+        Assert.True(breaker.TryEnter(out int third));
+        Assert.True(third != 0);
+        breaker.OnOutcome(StatusCode.OK, false, 0, second);
         Assert.Equal(CircuitState.HalfOpen, breaker.State);
-        breaker.OnOutcome(StatusCode.OK, false, 0, probe: true);
+        breaker.OnOutcome(StatusCode.OK, false, 0, third);
 
         Assert.Equal(CircuitState.Closed, breaker.State);
         Assert.Equal([(CircuitState.Closed, CircuitState.Open), (CircuitState.Open, CircuitState.HalfOpen), (CircuitState.HalfOpen, CircuitState.Closed)], _moves);
@@ -62,7 +62,7 @@ public sealed class CircuitBreakerStateTests
         long firstBreak = breaker.OpenUntilMs - Environment.TickCount64;
         await Task.Delay(80);
 
-        Assert.True(breaker.TryEnter(out bool probe));
+        Assert.True(breaker.TryEnter(out int probe));
         breaker.OnOutcome(StatusCode.Internal, false, 0, probe);
 
         Assert.Equal(CircuitState.Open, breaker.State);
@@ -77,9 +77,9 @@ public sealed class CircuitBreakerStateTests
         var breaker = Create(minimum: 2);
         for (int i = 0; i < 10; i++)
         {
-            breaker.OnOutcome(StatusCode.InvalidArgument, false, 0, false);
-            breaker.OnOutcome(StatusCode.NotFound, false, 0, false);
-            breaker.OnOutcome(StatusCode.DeadlineExceeded, notProcessed: true, 0, false);
+            breaker.OnOutcome(StatusCode.InvalidArgument, false, 0, 0);
+            breaker.OnOutcome(StatusCode.NotFound, false, 0, 0);
+            breaker.OnOutcome(StatusCode.DeadlineExceeded, notProcessed: true, 0, 0);
         }
 
         Assert.Equal(CircuitState.Closed, breaker.State);

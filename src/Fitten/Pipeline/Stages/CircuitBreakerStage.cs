@@ -80,10 +80,10 @@ internal sealed partial class CircuitBreakerStage(ClientPolicyOptions policies, 
         }
 
         public ValueTask<CallOutcome<TResponse>> InvokeAsync(OutgoingCall<TRequest, TResponse> call)
-            => _breaker.TryEnter(out bool probe) ? ObserveAsync(call, probe) : new(Rejected(_breaker, _method));
+            => _breaker.TryEnter(out int probe) ? ObserveAsync(call, probe) : new(Rejected(_breaker, _method));
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<CallOutcome<TResponse>> ObserveAsync(OutgoingCall<TRequest, TResponse> call, bool probe)
+        private async ValueTask<CallOutcome<TResponse>> ObserveAsync(OutgoingCall<TRequest, TResponse> call, int probe)
         {
             long start = Stopwatch.GetTimestamp();
             CallOutcome<TResponse> outcome;
@@ -93,9 +93,9 @@ internal sealed partial class CircuitBreakerStage(ClientPolicyOptions policies, 
             }
             catch
             {
-                if (probe)
+                if (probe != 0)
                 {
-                    _breaker.OnProbeAbandoned();
+                    _breaker.OnProbeAbandoned(probe);
                 }
 
                 throw;
