@@ -215,9 +215,16 @@ internal sealed partial class ClientConnection
 
         if (settings.MaxConcurrentCalls is { } maxConcurrentCalls)
         {
+            bool raised;
             lock (_lock)
             {
+                raised = maxConcurrentCalls > _peerMaxConcurrentCalls;
                 _peerMaxConcurrentCalls = maxConcurrentCalls;
+            }
+
+            if (raised)
+            {
+                SlotFreed?.Invoke(); // more room: calls waiting for a slot may go
             }
         }
 
@@ -310,6 +317,8 @@ internal sealed partial class ClientConnection
             return false;
         }
 
+        // Going away: calls waiting for one of its slots go to another connection.
+        SlotFreed?.Invoke();
         return true;
     }
 }

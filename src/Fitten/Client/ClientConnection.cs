@@ -194,6 +194,11 @@ internal sealed partial class ClientConnection
         {
             Close(null);
         }
+        else
+        {
+            // It takes no new calls: calls waiting for one of its slots go to another connection instead.
+            SlotFreed?.Invoke();
+        }
     }
 
     /// <summary>Closes at once; calls still waiting complete with UNAVAILABLE.</summary>
@@ -242,6 +247,9 @@ internal sealed partial class ClientConnection
                 call.TryComplete(StatusCode.Unavailable, message, notProcessed: call.StreamId > goAwayLast);
             }
         }
+
+        // Calls waiting in the pool for a slot on this connection must not wait on a connection that is gone.
+        SlotFreed?.Invoke();
 
         if (FittenTelemetry.ClientConnections.Enabled)
         {

@@ -241,6 +241,9 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
             // A connection going away keeps serving its in-flight calls; it closes itself when they are done.
             previous?.Drain();
+
+            // A new connection has free slots: calls waiting for one may go.
+            OnSlotFreed();
             if (_disposed.IsCancellationRequested)
             {
                 connection.Close(null);
