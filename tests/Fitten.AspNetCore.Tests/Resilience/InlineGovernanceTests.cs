@@ -98,4 +98,26 @@ public sealed class InlineGovernanceTests
 
         Assert.Equal((2, 0), (retried, notRetried));
     }
+
+    [Fact]
+    public async Task RequestOverTheServersFrameLimit_TheCallersOwnFailure_NotRetried_NotCountedByTheBreaker()
+    {
+        await using var server = await FittenTestServer.StartAsync(o => o.Limits.MaxFrameSize = 1024);
+        var logs = new CapturingLoggerProvider();
+        await using var channel = new FittenChannel(server.EndPoint, new FittenChannelOptions { Policy = { CircuitBreaker = { Enabled = true, MinimumThroughput = 2 } } }, logs.CreateFactory());
+        await channel.InvokeAsync(TestMethods.Echo, [1]); // the server's limit is known
+
+        long retries = CountRetries("test.echo", "Echo", async () =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                var ex = await Assert.ThrowsAsync<RpcException>(async () => await channel.InvokeAsync(TestMethods.Echo, new byte[4096]));
+                Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+            }
+        });
+
+        Assert.Equal(0, retries);
+        Assert.Empty(logs.Events(300)); // one caller's oversized requests do not open the breaker for everyone
+        Assert.Equal([2], await channel.InvokeAsync(TestMethods.Echo, [2]));
+    }
 }
