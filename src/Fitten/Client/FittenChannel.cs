@@ -119,6 +119,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
         var code = StatusCode.OK;
         string? message = null;
         bool notProcessed = false;
+        bool callersOwn = false;
         CallOutcome<TResponse> failed;
         try
         {
@@ -156,7 +157,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
 
             if (failure is { } refused)
             {
-                (code, message, notProcessed) = (refused.Code, refused.Message, refused.NotProcessed);
+                (code, message, notProcessed, callersOwn) = (refused.Code, refused.Message, refused.NotProcessed, refused.CallersOwn);
             }
             else
             {
@@ -165,7 +166,8 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
                 (code, message, notProcessed) = (pending.StatusCode, pending.StatusMessage, pending.NotProcessed);
             }
 
-            var responseHeaders = code == StatusCode.OK || pending.Response.WrittenCount > 0 ? ResponseMetadata.Read(pending.Response.WrittenSpan) : null;
+            var responseHeaders = callersOwn ? new Metadata().Add(Resilience.FittenHeaders.RequestTooLarge, "true")
+                : code == StatusCode.OK || pending.Response.WrittenCount > 0 ? ResponseMetadata.Read(pending.Response.WrittenSpan) : null;
             if (code == StatusCode.OK)
             {
                 FramePayload.Split(pending.Response.WrittenSpan, out _, out var body);
@@ -186,8 +188,8 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
                 return TShape.Success(response, responseHeaders);
             }
 
-            breaker?.OnOutcome(code, notProcessed, Stopwatch.GetTimestamp() - started, probe);
             failed = CallOutcome<TResponse>.Failure(code, message ?? Status.CodeName(code), notProcessed, responseHeaders);
+            breaker?.OnOutcome(failed, Stopwatch.GetTimestamp() - started, probe);
             if (retry is null || !retry.MayRetry(failed, call))
             {
                 return TShape.From(failed);
@@ -222,7 +224,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
 
         if (pending.Request.WrittenCount > connection.PeerMaxFrameSize)
         {
-            return new(StatusCode.ResourceExhausted, $"Request of {pending.Request.WrittenCount} bytes exceeds the server's maximum frame size of {connection.PeerMaxFrameSize} bytes.", true);
+            return new(StatusCode.ResourceExhausted, $"Request of {pending.Request.WrittenCount} bytes exceeds the server's maximum frame size of {connection.PeerMaxFrameSize} bytes.", true, CallersOwn: true);
         }
 
         pending.BeginAttempt();
@@ -237,7 +239,7 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
     }
 
     /// <summary>Why an attempt ended before its request went out.</summary>
-    private readonly record struct AttemptFailure(StatusCode Code, string? Message, bool NotProcessed);
+    private readonly record struct AttemptFailure(StatusCode Code, string? Message, bool NotProcessed, bool CallersOwn = false);
 
     /// <summary>The current client span (the telemetry stage's), tagged with this endpoint; null when nobody records.</summary>
     private Activity? TagClientSpan()

@@ -132,7 +132,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
             throw;
         }
 
-        endpoint.Breaker?.OnOutcome(outcome.Status.Code, outcome.NotProcessed, Stopwatch.GetTimestamp() - callStart, probe);
+        endpoint.Breaker?.OnOutcome(outcome, Stopwatch.GetTimestamp() - callStart, probe);
 
         if (outcome.IsOk)
         {

@@ -96,6 +96,22 @@ internal sealed class CircuitBreaker
         }
     }
 
+    /// <summary>Records an attempt's outcome; the caller's own failures (a request too large to send) count for nothing.</summary>
+    public void OnOutcome<TResponse>(in Pipeline.CallOutcome<TResponse> outcome, long elapsedTicks, int probe)
+    {
+        if (outcome.ResponseHeaders?.GetValue(FittenHeaders.RequestTooLarge) is not null)
+        {
+            if (probe != 0)
+            {
+                OnProbeAbandoned(probe);
+            }
+
+            return;
+        }
+
+        OnOutcome(outcome.Status.Code, outcome.NotProcessed, elapsedTicks, probe);
+    }
+
     /// <summary>Records a call's outcome (<paramref name="elapsedTicks"/>: its duration in Stopwatch ticks).</summary>
     public void OnOutcome(StatusCode code, bool notProcessed, long elapsedTicks, int probe)
     {

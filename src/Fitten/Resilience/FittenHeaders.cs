@@ -34,4 +34,11 @@ public static class FittenHeaders
     /// <c>circuit_open</c>, <c>retry_budget</c> or <c>deadline</c>.
     /// </summary>
     public const string Fallback = "fitten-fallback";
+
+    /// <summary>
+    /// On a failed outcome the client made itself (never on the wire): the request broke a limit of the server's (it
+    /// is larger than the server's maximum frame size), so it was not sent. The caller's own failure: never retried,
+    /// never counted by a circuit breaker.
+    /// </summary>
+    public const string RequestTooLarge = "fitten-request-too-large";
 }

@@ -22,7 +22,8 @@ internal static class RetryRules
         var code = outcome.Status.Code;
         if (code is StatusCode.OK or StatusCode.Cancelled || cancellationToken.IsCancellationRequested
             || (deadline != long.MaxValue && Deadline.Remaining(deadline) == TimeSpan.Zero)
-            || outcome.ResponseHeaders?.GetValue(FittenHeaders.CircuitOpen) is not null)
+            || outcome.ResponseHeaders?.GetValue(FittenHeaders.CircuitOpen) is not null
+            || outcome.ResponseHeaders?.GetValue(FittenHeaders.RequestTooLarge) is not null)
         {
             return false;
         }

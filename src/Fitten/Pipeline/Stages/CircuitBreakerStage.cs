@@ -101,7 +101,7 @@ internal sealed partial class CircuitBreakerStage(ClientPolicyOptions policies, 
                 throw;
             }
 
-            _breaker.OnOutcome(outcome.Status.Code, outcome.NotProcessed, Stopwatch.GetTimestamp() - start, probe);
+            _breaker.OnOutcome(outcome, Stopwatch.GetTimestamp() - start, probe);
             return outcome;
         }
     }
