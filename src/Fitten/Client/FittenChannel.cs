@@ -244,14 +244,12 @@ public sealed class FittenChannel : ICallInvoker, IClientTransport, IResponseTra
     /// <summary>The current client span (the telemetry stage's), tagged with this endpoint; null when nobody records.</summary>
     private Activity? TagClientSpan()
     {
-        var activity = Activity.Current;
-        if (activity is { Kind: ActivityKind.Client, IsAllDataRequested: true } && ReferenceEquals(activity.Source, FittenTelemetry.Source))
-        {
-            activity.SetTag("server.address", _serverAddress);
-            activity.SetTag("server.port", _serverPort);
-        }
+        var span = FittenTelemetry.RecordingClientSpan;
+        span?.SetTag("server.address", _serverAddress);
+        span?.SetTag("server.port", _serverPort);
 
-        return activity;
+        // The current activity, ours or another's, carries the trace context the request propagates.
+        return Activity.Current;
     }
 
     private ClientPipeline CreatePipeline()

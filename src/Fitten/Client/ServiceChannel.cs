@@ -96,7 +96,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         var options = call.Options;
         var context = PickContext.ForKey(options.HashKey ?? (_options.HashKeyHeader is null ? null : options.Headers?.GetValue(_options.HashKeyHeader)));
         var peers = call.Avoid as AttemptPeers;
-        var endpoint = peers is not null ? PickAvoiding(state, context, peers) : PickOther(state, context, call.Avoid as BalancerEndpoint);
+        var endpoint = Pick(state, context, call.Avoid);
         int probe = 0;
         if (endpoint.Breaker is { } breaker && !breaker.TryEnter(out probe))
         {
@@ -189,30 +189,40 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         }
     }
 
-    /// <summary>A pick avoiding <paramref name="previous"/> (the instance that just failed) when there is a choice.</summary>
-    private static BalancerEndpoint PickOther(State state, in PickContext context, BalancerEndpoint? previous)
+    /// <summary>
+    /// The balancer's pick, unless the call should avoid it (<paramref name="avoid"/>: the instance its last attempt
+    /// failed on, or a hedged call's <see cref="AttemptPeers"/>): then the next instance along that it need not avoid,
+    /// preferring one that is not ejected. A hash ring or a lone healthy instance may keep answering the same one.
+    /// </summary>
+    private static BalancerEndpoint Pick(State state, in PickContext context, object? avoid)
     {
         var endpoint = state.Picker!.Pick(context);
-        if (previous is null || endpoint != previous || state.Endpoints.Length < 2)
+        if (avoid is null || !Avoids(avoid, endpoint))
         {
             return endpoint;
         }
 
-        // A hash ring or a lone healthy instance may keep answering the same one: take the next one along.
-        long now = Environment.TickCount64;
         var endpoints = state.Endpoints;
-        int at = endpoints.IndexOf(previous);
-        for (int i = 1; i < endpoints.Length; i++)
+        int at = endpoints.IndexOf(endpoint);
+        long now = Environment.TickCount64;
+        for (int pass = 0; pass < 2; pass++)
         {
-            var next = endpoints[(at + i) % endpoints.Length];
-            if (!next.IsEjectedAt(now))
+            for (int i = 1; i < endpoints.Length; i++)
             {
-                return next;
+                var next = endpoints[(at + i) % endpoints.Length];
+                if (!Avoids(avoid, next) && (pass == 1 || !next.IsEjectedAt(now)))
+                {
+                    return next;
+                }
             }
         }
 
-        return endpoints[(at + 1) % endpoints.Length];
+        return endpoint;
     }
+
+    /// <summary>Whether a call that should avoid <paramref name="avoid"/> (an instance or a hedged call's peers) should avoid <paramref name="endpoint"/>.</summary>
+    private static bool Avoids(object? avoid, BalancerEndpoint endpoint)
+        => ReferenceEquals(avoid, endpoint) || (avoid is AttemptPeers peers && peers.Contains(endpoint));
 
     /// <summary>
     /// An instance other than <paramref name="refused"/> whose breaker lets a call through, walking from it: first one
@@ -230,7 +240,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
             for (int i = 1; i < endpoints.Length; i++)
             {
                 var next = endpoints[(at + i) % endpoints.Length];
-                bool unwanted = next.IsEjectedAt(now) || ReferenceEquals(next, avoid) || (avoid is AttemptPeers peers && peers.Contains(next));
+                bool unwanted = next.IsEjectedAt(now) || Avoids(avoid, next);
                 if ((pass == 1 || !unwanted) && (next.Breaker is not { } breaker || breaker.TryEnter(out probe)))
                 {
                     return next;
@@ -251,7 +261,7 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
         string address = instance.Address;
         return new Resilience.CircuitBreaker(_instanceBreaker, (from, to, reason) =>
         {
-            Resilience.ResilienceTelemetry.InstanceBreakerMoved(Service, from, to);
+            Resilience.ResilienceTelemetry.BreakerMoved(Service, method: null, from, to);
             if (to == Resilience.CircuitState.Open)
             {
                 Log.InstanceCircuitOpened(_logger, address, Service, reason);
@@ -261,27 +271,6 @@ public sealed partial class ServiceChannel : ICallInvoker, IClientTransport, IAs
                 Log.InstanceCircuitMoved(_logger, address, Service, Resilience.ResilienceTelemetry.StateName(to), reason);
             }
         });
-    }
-
-    /// <summary>A pick none of <paramref name="peers"/> has, when there is one that is not ejected.</summary>
-    private static BalancerEndpoint PickAvoiding(State state, in PickContext context, AttemptPeers peers)
-    {
-        var endpoint = state.Picker!.Pick(context);
-        if (!peers.Contains(endpoint))
-        {
-            return endpoint;
-        }
-
-        long now = Environment.TickCount64;
-        foreach (var other in state.Endpoints)
-        {
-            if (!peers.Contains(other) && !other.IsEjectedAt(now))
-            {
-                return other;
-            }
-        }
-
-        return endpoint;
     }
 
     private sealed class State(ImmutableArray<BalancerEndpoint> endpoints, IEndpointPicker? picker)

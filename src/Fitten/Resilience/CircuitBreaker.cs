@@ -41,9 +41,6 @@ internal sealed class CircuitBreaker
 
     public CircuitState State => _state;
 
-    /// <summary>Whether the breaker measures call durations (a slow-call threshold is set).</summary>
-    public bool TracksSlowCalls => _policy.TracksSlowCalls;
-
     /// <summary>When the current break ends (Environment.TickCount64 ms); meaningful while open.</summary>
     public long OpenUntilMs => Volatile.Read(ref _openUntilMs);
 

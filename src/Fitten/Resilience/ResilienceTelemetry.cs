@@ -34,23 +34,14 @@ internal static class ResilienceTelemetry
 
     public static void Hedged(string service, string method, int attempt)
     {
-        if (Hedges.Enabled)
-        {
-            Hedges.Add(1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("rpc.method", method));
-        }
+        Count(Hedges, service, method);
 
-        if (Activity.Current is { Kind: ActivityKind.Client, IsAllDataRequested: true } span && ReferenceEquals(span.Source, FittenTelemetry.Source))
-        {
-            span.AddEvent(new ActivityEvent("fitten.hedge", tags: new ActivityTagsCollection { { "fitten.hedge.attempt", attempt } }));
-        }
+        FittenTelemetry.RecordingClientSpan?.AddEvent(new ActivityEvent("fitten.hedge", tags: new ActivityTagsCollection { { "fitten.hedge.attempt", attempt } }));
     }
 
     public static void HedgeWon(string service, string method)
     {
-        if (HedgesWon.Enabled)
-        {
-            HedgesWon.Add(1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("rpc.method", method));
-        }
+        Count(HedgesWon, service, method);
     }
 
     public static readonly Counter<long> Fallbacks = FittenTelemetry.Meter.CreateCounter<long>(
@@ -64,9 +55,11 @@ internal static class ResilienceTelemetry
         }
     }
 
-    public static void BreakerMoved(string service, string method, CircuitState from, CircuitState to)
+    /// <summary>A breaker changed state: a method's (<paramref name="method"/> set) or an instance's (null: scope "instance").</summary>
+    public static void BreakerMoved(string service, string? method, CircuitState from, CircuitState to)
     {
-        var tags = new TagList { { "rpc.service", service }, { "rpc.method", method } };
+        var tags = new TagList { { "rpc.service", service } };
+        tags.Add(method is null ? new("fitten.circuit_breaker.scope", "instance") : new KeyValuePair<string, object?>("rpc.method", method));
         if (BreakersOpen.Enabled && (from == CircuitState.Closed) != (to == CircuitState.Closed))
         {
             BreakersOpen.Add(to == CircuitState.Closed ? -1 : 1, tags);
@@ -79,25 +72,9 @@ internal static class ResilienceTelemetry
         }
     }
 
-    public static void InstanceBreakerMoved(string service, CircuitState from, CircuitState to)
-    {
-        if (BreakerTransitions.Enabled)
-        {
-            BreakerTransitions.Add(1, new TagList { { "rpc.service", service }, { "fitten.circuit_breaker.scope", "instance" }, { "fitten.circuit_breaker.state", StateName(to) } });
-        }
-
-        if (BreakersOpen.Enabled && (from == CircuitState.Closed) != (to == CircuitState.Closed))
-        {
-            BreakersOpen.Add(to == CircuitState.Closed ? -1 : 1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("fitten.circuit_breaker.scope", "instance"));
-        }
-    }
-
     public static void BreakerRejected(string service, string method)
     {
-        if (BreakerRejections.Enabled)
-        {
-            BreakerRejections.Add(1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("rpc.method", method));
-        }
+        Count(BreakerRejections, service, method);
     }
 
     public static string StateName(CircuitState state) => state switch
@@ -114,23 +91,25 @@ internal static class ResilienceTelemetry
             Retries.Add(1, new TagList { { "rpc.service", service }, { "rpc.method", method }, { "fitten.retry.reason", reason } });
         }
 
-        if (Activity.Current is { Kind: ActivityKind.Client, IsAllDataRequested: true } span && ReferenceEquals(span.Source, FittenTelemetry.Source))
+        FittenTelemetry.RecordingClientSpan?.AddEvent(new ActivityEvent("fitten.retry", tags: new ActivityTagsCollection
         {
-            span.AddEvent(new ActivityEvent("fitten.retry", tags: new ActivityTagsCollection
-            {
-                { "fitten.retry.attempt", attempt },
-                { "fitten.retry.reason", reason },
-                { "fitten.retry.delay_ms", delay.TotalMilliseconds },
-                { "rpc.response.status_code", Status.CodeName(status) },
-            }));
-        }
+            { "fitten.retry.attempt", attempt },
+            { "fitten.retry.reason", reason },
+            { "fitten.retry.delay_ms", delay.TotalMilliseconds },
+            { "rpc.response.status_code", Status.CodeName(status) },
+        }));
     }
 
     public static void BudgetExhausted(string service, string method)
     {
-        if (BudgetExhaustions.Enabled)
+        Count(BudgetExhaustions, service, method);
+    }
+
+    private static void Count(Counter<long> counter, string service, string method)
+    {
+        if (counter.Enabled)
         {
-            BudgetExhaustions.Add(1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("rpc.method", method));
+            counter.Add(1, new KeyValuePair<string, object?>("rpc.service", service), new KeyValuePair<string, object?>("rpc.method", method));
         }
     }
 }

@@ -48,6 +48,10 @@ public static class FittenTelemetry
     internal static readonly UpDownCounter<long> ServerConnections = Meter.CreateUpDownCounter<long>(
         "fitten.rpc.server.open_connections", "{connection}", "Open server connections.");
 
+    /// <summary>The current activity when it is the client span Fitten's telemetry stage records (tags and events go there); else null.</summary>
+    internal static Activity? RecordingClientSpan
+        => Activity.Current is { Kind: ActivityKind.Client, IsAllDataRequested: true } span && ReferenceEquals(span.Source, Source) ? span : null;
+
     /// <summary>The rpc.response.status_code attribute value.</summary>
     internal static string StatusName(StatusCode code) => Status.CodeName(code);
 
